@@ -1,0 +1,1 @@
+"""Clean landmark tracks, gait events and per-stride clinical measures."""

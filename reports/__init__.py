@@ -1,0 +1,1 @@
+"""Annotated replays, plots, report files and before/after comparisons."""

@@ -1,0 +1,58 @@
+"""The ``stridescope`` command: one subcommand per module in :mod:`stridescope.commands`.
+
+Each command module defines ``HELP`` (one line), ``add_arguments(parser)``
+and ``run(args) -> int``.  Input problems surface as a one-line message and
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+
+from vision.errors import InputError
+
+# Subcommand name -> module under stridescope.commands.
+COMMANDS = {
+    "setup-model": "setup_model",
+    "pose": "pose",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stridescope", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(f"stridescope.commands.{module_name}")
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP,
+                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        module.add_arguments(p)
+        p.set_defaults(run=module.run)
+    return parser
+
+
+def quiet_native_logs() -> None:
+    """MediaPipe's C++ side logs to stderr; users need none of it."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("absl").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    quiet_native_logs()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as e:
+        print(f"stridescope: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stridescope: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

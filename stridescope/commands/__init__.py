@@ -1,0 +1,1 @@
+"""Subcommands of the ``stridescope`` command line (registered in :mod:`stridescope.cli`)."""

@@ -1,0 +1,35 @@
+"""A one-line progress bar on stderr for long command-line steps."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class ProgressBar:
+    """Callable as ``bar(done, total)``; redraws at most 10 times a second.
+
+    >>> bar = ProgressBar("pose", stream=None)
+    >>> bar(5, 10)
+    """
+
+    def __init__(self, label: str, stream=sys.stderr, width: int = 30):
+        self.label, self.stream, self.width = label, stream, width
+        self._start = time.monotonic()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.stream is None or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        frac = done / total if total else 1.0
+        fill = int(frac * self.width)
+        rate = done / max(now - self._start, 1e-9)
+        self.stream.write(
+            f"\r{self.label:<10} [{'#' * fill}{'.' * (self.width - fill)}] "
+            f"{done}/{total} {rate:5.1f}/s"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()

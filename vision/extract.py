@@ -1,0 +1,191 @@
+"""Running the pose model over a clip: frames in, :class:`PoseTrack` out.
+
+Decoding runs in its own thread, a few frames ahead of the model, so the
+model (the slow part, ~23 ms a frame here) never waits for the decoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from vision.errors import NoRunnerError
+from vision.model import ModelBundle, cache_dir, resolve_model
+from vision.track import PoseTrack
+from vision.video import VideoInfo, iter_frames, probe
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(frames_done, frames_total)``."""
+
+_END = object()
+
+
+class PoseEstimator:
+    """MediaPipe Tasks ``PoseLandmarker`` in VIDEO mode (tracks between frames).
+
+    One estimator follows one clip: VIDEO mode needs increasing timestamps.
+    """
+
+    def __init__(self, bundle: ModelBundle):
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(bundle.path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=1,
+        )
+        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._last_ms = -1
+
+    def __call__(self, rgb: np.ndarray, time_s: float):
+        """Landmarks of the frame: ``(xy_px [33,2], world [33,3], visibility, presence)`` or None."""
+        import mediapipe as mp
+
+        # Timestamps must strictly increase; slow-motion times can be < 1 ms apart.
+        ms = max(int(round(time_s * 1000)), self._last_ms + 1)
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = self._landmarker.detect_for_video(image, ms)
+        if not result.pose_landmarks:
+            return None
+        h, w = rgb.shape[:2]
+        lms = result.pose_landmarks[0]
+        xy = np.array([(p.x * w, p.y * h) for p in lms], np.float32)
+        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], np.float32)
+        vis = np.array([p.visibility or 0.0 for p in lms], np.float32)
+        pres = np.array([p.presence or 0.0 for p in lms], np.float32)
+        return xy, world, vis, pres
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _decoded_ahead(info: VideoInfo, depth: int = 8):
+    """``iter_frames`` run in a background thread, ``depth`` frames ahead."""
+    frames: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in iter_frames(info):
+                while not stop.is_set():
+                    try:
+                        frames.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            frames.put(_END)
+        except BaseException as e:  # re-raised in the consumer's thread
+            frames.put(e)
+
+    thread = threading.Thread(target=produce, daemon=True, name="decode")
+    thread.start()
+    try:
+        while (item := frames.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def extract_pose(
+    info: VideoInfo,
+    bundle: ModelBundle,
+    progress: Progress | None = None,
+) -> PoseTrack:
+    """Run the pose model on every frame of the clip ``info`` describes.
+
+    Raises:
+        NoRunnerError: if nobody is detected in any frame.
+    """
+    track = PoseTrack.empty(
+        info.n_frames, frame_size=(info.width, info.height),
+        source=info.to_dict(), model=bundle.identity,
+        options={"capture_fps": info.capture_fps},
+    )
+    times, indices = [], []
+    with PoseEstimator(bundle) as estimate:
+        for i, t, rgb in _decoded_ahead(info):
+            if i >= track.n_frames:  # more frames than the index listed: grow
+                track = _grown(track, i + 1)
+            found = estimate(rgb, t)
+            if found is not None:
+                (track.image_xy[i], track.world_xyz[i], track.visibility[i], track.presence[i]) = found
+            times.append(t)
+            indices.append(i)
+            if progress:
+                progress(i + 1, info.n_frames)
+    n = len(times)
+    track = _grown(track, n) if n != track.n_frames else track
+    track.time_s, track.frame_index = np.asarray(times), np.asarray(indices)
+    if not track.detected.any():
+        raise NoRunnerError(f"{Path(info.path).name}: no person was found in any of its {n} frames")
+    return track
+
+
+def _grown(track: PoseTrack, n: int) -> PoseTrack:
+    """The same track cut or padded (with missing frames) to ``n`` frames."""
+    out = PoseTrack.empty(n, track.frame_size, source=track.source, model=track.model, options=track.options)
+    m = min(n, track.n_frames)
+    for name in ("image_xy", "world_xyz", "visibility", "presence"):
+        getattr(out, name)[:m] = getattr(track, name)[:m]
+    return out
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def track_cache_path(info: VideoInfo, bundle: ModelBundle) -> Path:
+    """Where the track of this clip content, model and options is cached."""
+    key = json.dumps([file_sha256(info.path), bundle.identity, info.capture_fps], sort_keys=True)
+    name = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return cache_dir() / "tracks" / f"{name}.npz"
+
+
+def pose_track(
+    clip: str | Path,
+    model: str | Path | None = None,
+    capture_fps: float | None = None,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+) -> PoseTrack:
+    """The pose track of a clip: from the cache if this clip was analysed before.
+
+    The cache key is the clip's content hash, the model identity and the
+    options, so a renamed copy hits the cache and a re-encoded one does not.
+    """
+    info = probe(clip, capture_fps=capture_fps)
+    bundle = resolve_model(model)
+    cached = track_cache_path(info, bundle)
+    if use_cache and cached.is_file():
+        track = PoseTrack.load(cached)
+        track.source = info.to_dict()  # same content, maybe another path
+        if progress:
+            progress(track.n_frames, track.n_frames)
+        return track
+    track = extract_pose(info, bundle, progress)
+    if use_cache:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        track.save(cached)
+    return track

@@ -1,0 +1,187 @@
+"""Reading clips: facts about the video, and its frames with their real times.
+
+Decoding uses PyAV (FFmpeg), which reports each frame's presentation time and
+the display rotation phones write into their clips.  Frames come out upright
+(rotation applied) as RGB ``uint8`` arrays, the order MediaPipe and the
+replay writer both use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from vision.errors import (
+    EmptyFileError,
+    NotAVideoError,
+    NoVideoStreamError,
+    TruncatedVideoError,
+    UnsupportedCodecError,
+)
+
+# Rotation (degrees counter-clockwise, as FFmpeg's display matrix reports it)
+# to the OpenCV rotation that makes the frame upright.
+_UPRIGHT = {
+    90: cv2.ROTATE_90_COUNTERCLOCKWISE,
+    180: cv2.ROTATE_180,
+    270: cv2.ROTATE_90_CLOCKWISE,
+}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a clip is, as a user would want it reported.
+
+    ``width``/``height`` are of the upright (displayed) frame. ``fps`` is the
+    nominal playback rate from the container; ``capture_fps`` is the rate the
+    camera actually recorded at (equal to ``fps`` unless the user says a
+    slow-motion clip was captured faster), and every time Stridescope reports
+    is in capture time.
+    """
+
+    path: str
+    width: int
+    height: int
+    fps: float
+    capture_fps: float
+    n_frames: int
+    duration_s: float
+    codec: str
+    rotation: int
+    variable_frame_rate: bool
+    file_size: int
+
+    @property
+    def time_scale(self) -> float:
+        """Seconds of real time per second of playback (1 unless slow motion)."""
+        return self.fps / self.capture_fps
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.is_file():
+        raise NotAVideoError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
+    try:
+        return av.open(str(path))
+    except av.error.FFmpegError as e:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[4:8] == b"ftyp":
+            raise TruncatedVideoError(
+                f"{path.name}: looks like an MP4/MOV video but its end is missing or damaged "
+                "(was the copy or upload interrupted?)"
+            ) from e
+        raise NotAVideoError(f"{path.name}: not a video file FFmpeg can read") from e
+
+
+def _video_stream(container, path: Path):
+    if not container.streams.video:
+        raise NoVideoStreamError(f"{path.name}: the file has no video stream (audio only?)")
+    stream = container.streams.video[0]
+    if stream.codec_context is None or stream.codec_context.name in (None, "", "none"):
+        raise UnsupportedCodecError(f"{path.name}: its video codec cannot be decoded here")
+    return stream
+
+
+def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInfo:
+    """Describe a clip without decoding its pictures (only the first frame).
+
+    Raises an :class:`vision.errors.InputError` subclass naming the problem
+    if the file is not a usable video.
+    """
+    path = Path(path)
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        pts = sorted(
+            p.pts for p in container.demux(stream) if p.pts is not None and p.size > 0
+        )
+        if not pts:
+            raise TruncatedVideoError(f"{path.name}: the video stream holds no frames")
+        container.seek(0)
+        rotation = _first_frame_rotation(container, stream, path)
+        tb = float(stream.time_base)
+        times = np.asarray(pts, float) * tb
+        nominal = float(stream.average_rate or stream.guessed_rate or 0) or _rate_from_times(times)
+        steps = np.diff(times)
+        vfr = bool(len(steps) > 1 and (steps.max() - steps.min()) > 0.25 / nominal)
+        w, h = stream.codec_context.width, stream.codec_context.height
+        if rotation in (90, 270):
+            w, h = h, w
+        n = len(pts)
+        duration = float(n / nominal) if nominal else 0.0
+        return VideoInfo(
+            path=str(path), width=w, height=h, fps=nominal,
+            capture_fps=float(capture_fps or nominal), n_frames=n,
+            duration_s=duration * (nominal / (capture_fps or nominal)),
+            codec=stream.codec_context.name, rotation=rotation,
+            variable_frame_rate=vfr, file_size=path.stat().st_size,
+        )
+
+
+def _rate_from_times(times: np.ndarray) -> float:
+    return float((len(times) - 1) / (times[-1] - times[0])) if len(times) > 1 else 30.0
+
+
+def _first_frame_rotation(container, stream, path: Path) -> int:
+    try:
+        for frame in container.decode(stream):
+            return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    except av.error.FFmpegError as e:
+        raise UnsupportedCodecError(f"{path.name}: its video frames cannot be decoded ({e})") from e
+    raise TruncatedVideoError(f"{path.name}: no frame of the video could be decoded")
+
+
+def iter_frames(info: VideoInfo) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(index, time_s, rgb)`` for every frame, upright, in presentation order.
+
+    ``time_s`` is the frame's presentation time in real (capture) time.
+    Raises :class:`TruncatedVideoError` if fewer frames decode than the
+    container lists.
+    """
+    path = Path(info.path)
+    rotate = _UPRIGHT.get(info.rotation)
+    scale = info.time_scale
+    index = -1
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        stream.thread_type = "AUTO"  # FFmpeg's own frame threads decode ahead
+        t0 = None
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None:
+                    continue
+                t = float(frame.pts * stream.time_base)
+                t0 = t if t0 is None else t0
+                rgb = frame.to_ndarray(format="rgb24")
+                if rotate is not None:
+                    rgb = cv2.rotate(rgb, rotate)
+                index += 1
+                yield index, t0 + (t - t0) * scale, rgb
+        except av.error.FFmpegError as e:
+            raise TruncatedVideoError(
+                f"{path.name}: decoding failed after frame {index} ({e})"
+            ) from e
+    # A few frames may legitimately differ (edit lists); a damaged file loses many.
+    if index + 1 < info.n_frames - 2:
+        raise TruncatedVideoError(
+            f"{path.name}: only {index + 1} of {info.n_frames} frames could be decoded "
+            "(the file is damaged or incomplete)"
+        )
+
+
+def read_frame(info: VideoInfo, index: int) -> np.ndarray:
+    """One upright RGB frame by its 0-based index (decodes from the start; for stills)."""
+    for i, _, rgb in iter_frames(info):
+        if i == index:
+            return rgb
+    raise IndexError(f"{info.path}: frame {index} is past the end ({info.n_frames} frames)")
