@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except InputError as e:
+        if sys.stderr.isatty():  # clear a progress bar left on the line
+            sys.stderr.write("\r\033[K")
         print(f"stridescope: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

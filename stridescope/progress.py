@@ -9,18 +9,21 @@ import time
 class ProgressBar:
     """Callable as ``bar(done, total)``; redraws at most 10 times a second.
 
-    >>> bar = ProgressBar("pose", stream=None)
-    >>> bar(5, 10)
+    >>> import io
+    >>> out = io.StringIO()
+    >>> ProgressBar("pose", stream=out)(10, 10)
+    >>> out.getvalue().split()[:3]
+    ['pose', '[##############################]', '10/10']
     """
 
-    def __init__(self, label: str, stream=sys.stderr, width: int = 30):
-        self.label, self.stream, self.width = label, stream, width
+    def __init__(self, label: str, stream=None, width: int = 30):
+        self.label, self.stream, self.width = label, stream or sys.stderr, width
         self._start = time.monotonic()
         self._last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if self.stream is None or (now - self._last < 0.1 and done < total):
+        if now - self._last < 0.1 and done < total:
             return
         self._last = now
         frac = done / total if total else 1.0

@@ -6,8 +6,10 @@ model (the slow part, ~23 ms a frame here) never waits for the decoder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -40,8 +42,10 @@ class PoseEstimator:
             running_mode=vision.RunningMode.VIDEO,
             num_poses=1,
         )
-        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        with _native_stderr_silenced():
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self._last_ms = -1
+        self._warmed_up = False
 
     def __call__(self, rgb: np.ndarray, time_s: float):
         """Landmarks of the frame: ``(xy_px [33,2], world [33,3], visibility, presence)`` or None."""
@@ -51,7 +55,10 @@ class PoseEstimator:
         ms = max(int(round(time_s * 1000)), self._last_ms + 1)
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, ms)
+        # The first call logs graph warnings from C++ that mean nothing to a user.
+        with contextlib.nullcontext() if self._warmed_up else _native_stderr_silenced():
+            result = self._landmarker.detect_for_video(image, ms)
+        self._warmed_up = True
         if not result.pose_landmarks:
             return None
         h, w = rgb.shape[:2]
@@ -70,6 +77,19 @@ class PoseEstimator:
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send file descriptor 2 to /dev/null: MediaPipe's C++ logging bypasses Python."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _decoded_ahead(info: VideoInfo, depth: int = 8):

