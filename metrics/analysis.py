@@ -69,6 +69,7 @@ class Metric:
     confidence: Confidence | None = None
     symmetry_index_pct: float | None = None
     drift: dict | None = None  # {"early": x, "late": y, "change": d, "significant": bool}
+    side_difference: float | None = None  # right - left, in the metric's unit
 
 
 @dataclass

@@ -46,3 +46,32 @@ def real_track():
         return tracks[key]
 
     return get
+
+
+# Real clips with hand-labelled gait events (see ../shared/videos/groundtruth/LABELS.md).
+LABELLED_CLIPS = ("zzzhushi_treadmill_side_portrait_30fps", "mhuang24_treadmill_side_portrait_60fps")
+
+
+def event_labels(clip_stem: str):
+    """The hand-labelled events of a real clip; skips the test if the labels are absent."""
+    from metrics.validation import read_event_labels
+
+    path = GROUNDTRUTH / f"{clip_stem}.events.csv"
+    if not path.is_file():
+        pytest.skip(f"labels {path.name} not available beside the repository")
+    return read_event_labels(path)
+
+
+@pytest.fixture(scope="session")
+def real_analysis(real_track):
+    """``real_analysis(name)``: :func:`metrics.measure.analyze_track` of a real clip, once per session."""
+    from metrics.measure import analyze_track
+
+    analyses = {}
+
+    def get(name: str):
+        if name not in analyses:
+            analyses[name] = analyze_track(real_track(name))
+        return analyses[name]
+
+    return get

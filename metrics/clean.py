@@ -1,0 +1,208 @@
+"""Cleaning landmark tracks before measuring: swaps, outliers, gaps, noise.
+
+Order matters: left/right swaps are repaired first (they would otherwise look
+like outliers on both legs), then isolated outliers are removed, short gaps are
+filled, and finally everything is low-pass filtered without phase lag.
+Every parameter is in seconds or hertz so a 30 fps and a 240 fps clip are
+treated alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+from scipy.ndimage import median_filter
+from scipy.signal import butter, filtfilt
+
+from vision.landmarks import (
+    LEFT_ANKLE, LEFT_FOOT_INDEX, LEFT_HEEL, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER,
+    RIGHT_ANKLE, RIGHT_FOOT_INDEX, RIGHT_HEEL, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER,
+)
+
+# Landmark groups the model swaps between legs independently of each other:
+# a foot can be given to the wrong leg while its knee is right.
+SWAP_GROUPS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
+    ((LEFT_KNEE,), (RIGHT_KNEE,)),
+    ((LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX), (RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX)),
+)
+
+
+@dataclass
+class CleanTrack:
+    """Cleaned landmark positions and what was done to them.
+
+    Attributes:
+        xy: [n, 33, 2] filtered positions in pixels (NaN where a gap was too long).
+        raw_xy: [n, 33, 2] positions after swap repair, before filling and filtering.
+        swapped: [n, len(SWAP_GROUPS)] True where a group's sides were exchanged back.
+        filled: [n, 33] True where a position was interpolated across a gap.
+        rejected: [n, 33] True where a position was discarded as an outlier.
+        cutoff_hz: the low-pass cut-off used.
+    """
+
+    xy: np.ndarray
+    raw_xy: np.ndarray
+    swapped: np.ndarray
+    filled: np.ndarray
+    rejected: np.ndarray
+    cutoff_hz: float
+
+
+def body_size_px(xy: np.ndarray) -> float:
+    """Median shoulder-to-hip distance in pixels: the yardstick for pixel tolerances."""
+    shoulder = np.nanmean(xy[:, [LEFT_SHOULDER, RIGHT_SHOULDER]], axis=1)
+    hip = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1)
+    size = np.nanmedian(np.linalg.norm(shoulder - hip, axis=1))
+    return float(size) if np.isfinite(size) and size > 0 else 1.0
+
+
+def repair_swaps(xy: np.ndarray, switch_cost: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Undo frames where the model gave one leg's landmarks to the other leg.
+
+    For each landmark group, a Viterbi search over "as detected" / "exchanged"
+    states picks the assignment whose trajectories best follow a
+    constant-velocity prediction (error measured in torso lengths).
+    ``switch_cost`` (torso lengths) is charged per frame spent exchanged, so
+    the detected labels win whenever the motion does not clearly contradict them.
+
+    Returns the repaired positions and an [n, groups] mask of exchanged frames.
+    """
+    xy = np.array(xy, dtype=float)
+    n = len(xy)
+    scale = body_size_px(xy)
+    swapped = np.zeros((n, len(SWAP_GROUPS)), bool)
+    for g, (left, right) in enumerate(SWAP_GROUPS):
+        idx = list(left) + list(right)
+        alt = list(right) + list(left)
+        options = np.stack([xy[:, idx], xy[:, alt]], axis=1) / scale  # [n, 2, k, 2]
+        states = _viterbi_constant_velocity(options, switch_cost)
+        swapped[:, g] = states == 1
+        xy[np.ix_(swapped[:, g], idx)] = xy[np.ix_(swapped[:, g], alt)]
+    return xy, swapped
+
+
+def _viterbi_constant_velocity(options: np.ndarray, switch_cost: float) -> np.ndarray:
+    """Best state sequence for ``options`` [n, 2, k, 2] under constant-velocity motion.
+
+    The hidden state at each frame is the pair (state at t-1, state at t), so
+    a prediction ``2 p[t-1] - p[t-2]`` can be scored. Frames with missing
+    positions contribute no motion cost.
+    """
+    n = len(options)
+    if n < 3:
+        return np.zeros(n, int)
+    prior = np.array([0.0, switch_cost])
+    # cost[a, b]: best total cost ending with state a at t-1 and b at t.
+    cost = prior[:, None] + prior[None, :] + np.array([[0.0, 0.0], [0.0, 0.0]])
+    back = np.zeros((n, 2, 2), int)
+    for t in range(2, n):
+        new = np.full((2, 2), np.inf)
+        for b in range(2):
+            for c in range(2):
+                for a in range(2):
+                    pred = 2 * options[t - 1, b] - options[t - 2, a]
+                    err = np.linalg.norm(options[t, c] - pred, axis=-1)
+                    motion = float(np.nanmean(err)) if np.isfinite(err).any() else 0.0
+                    total = cost[a, b] + motion + prior[c]
+                    if total < new[b, c]:
+                        new[b, c], back[t, b, c] = total, a
+        cost = new
+    b, c = np.unravel_index(np.argmin(cost), cost.shape)
+    states = np.zeros(n, int)
+    states[-1], states[-2] = c, b
+    for t in range(n - 1, 1, -1):
+        a = back[t, states[t - 1], states[t]]
+        states[t - 2] = a
+    return states
+
+
+def reject_outliers(xy: np.ndarray, fps: float, window_s: float = 0.1,
+                    tolerance: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
+    """Discard positions far from their running median (a jump the body cannot make).
+
+    ``tolerance`` is in torso lengths; the median window is ``window_s`` long.
+    Returns the cleaned positions and the [n, 33] mask of discarded ones.
+    """
+    xy = np.array(xy, dtype=float)
+    size = max(3, int(round(window_s * fps)) | 1)
+    smooth = median_filter(np.nan_to_num(xy, nan=0.0), size=(size, 1, 1), mode="nearest")
+    # Where the window holds gaps the median is meaningless: judge only full windows.
+    gaps = median_filter(np.isnan(xy[..., 0]).astype(float), size=(size, 1), mode="nearest") > 0
+    dist = np.linalg.norm(xy - smooth, axis=-1)
+    rejected = (dist > tolerance * body_size_px(xy)) & ~gaps
+    xy[rejected] = np.nan
+    return xy, rejected
+
+
+def fill_gaps(xy: np.ndarray, time_s: np.ndarray, max_gap_s: float = 0.12) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolate (shape-preserving cubic) across gaps no longer than ``max_gap_s``.
+
+    >>> t = np.arange(6) / 30
+    >>> x = np.array([0., 1, np.nan, 3, 4, 5])[:, None, None].repeat(2, -1)
+    >>> filled, mask = fill_gaps(x, t)
+    >>> round(float(filled[2, 0, 0]), 6), bool(mask[2, 0])
+    (2.0, True)
+    """
+    xy = np.array(xy, dtype=float)
+    filled = np.zeros(xy.shape[:2], bool)
+    for j in range(xy.shape[1]):
+        ok = np.isfinite(xy[:, j, 0])
+        if ok.sum() < 2 or ok.all():
+            continue
+        interp = PchipInterpolator(time_s[ok], xy[ok, j], axis=0, extrapolate=False)
+        for start, stop in _runs(~ok):
+            if start == 0 or stop == len(ok):
+                continue  # never extrapolate past the ends
+            if time_s[stop] - time_s[start - 1] <= max_gap_s + 1e-9 + (time_s[1] - time_s[0]):
+                xy[start:stop, j] = interp(time_s[start:stop])
+                filled[start:stop, j] = True
+    return xy, filled
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, stop)`` index ranges where ``mask`` is True.
+
+    >>> _runs(np.array([0, 1, 1, 0, 1], bool))
+    [(1, 3), (4, 5)]
+    """
+    padded = np.concatenate([[False], mask, [False]]).astype(int)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def default_cutoff_hz(fps: float, preferred_hz: float = 10.0) -> float:
+    """Low-pass cut-off: ``preferred_hz`` but at most 0.4 x Nyquist.
+
+    >>> default_cutoff_hz(30.0), default_cutoff_hz(240.0)
+    (6.0, 10.0)
+    """
+    return float(min(preferred_hz, 0.4 * fps / 2))
+
+
+def lowpass(xy: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
+    """Zero-lag Butterworth low-pass (``filtfilt``) over each unbroken run of frames.
+
+    Runs too short for the filter's padding are left as they are.
+    """
+    xy = np.array(xy, dtype=float)
+    b, a = butter(order, cutoff_hz / (fps / 2))
+    pad = 3 * max(len(a), len(b))
+    flat = xy.reshape(len(xy), -1)
+    for k in range(flat.shape[1]):
+        for start, stop in _runs(np.isfinite(flat[:, k])):
+            if stop - start > pad:
+                flat[start:stop, k] = filtfilt(b, a, flat[start:stop, k])
+    return flat.reshape(xy.shape)
+
+
+def clean(image_xy: np.ndarray, time_s: np.ndarray, cutoff_hz: float | None = None,
+          max_gap_s: float = 0.12) -> CleanTrack:
+    """All cleaning steps in order; ``cutoff_hz`` defaults to :func:`default_cutoff_hz`."""
+    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0]) if len(time_s) > 1 else 30.0
+    cutoff = cutoff_hz or default_cutoff_hz(fps)
+    repaired, swapped = repair_swaps(image_xy)
+    kept, rejected = reject_outliers(repaired, fps)
+    filled_xy, filled = fill_gaps(kept, np.asarray(time_s, float), max_gap_s)
+    return CleanTrack(lowpass(filled_xy, fps, cutoff), repaired, swapped, filled, rejected, cutoff)

@@ -1,0 +1,145 @@
+"""Frontal-plane measures (rear or front view): pelvic drop, knee collapse, step width,
+lateral trunk sway, heel whip and a rearfoot eversion estimate.
+
+"Medial" is found from the image itself (towards the other hip), so the same
+code serves a rear and a front view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metrics.gait import OTHER, Gait, StrideTiming
+from metrics.geometry import angle_from_vertical, interior_angle, lean_from_vertical, midpoint
+from metrics.legs import LEGS
+from metrics.spec import MetricSpec
+from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+
+FRONTAL = ("rear", "front")
+
+
+def _medial_sign(p: np.ndarray, foot: str) -> np.ndarray:
+    """+1 where image-x increasing points from this leg's hip towards the other hip."""
+    return np.sign(p[..., LEGS[OTHER[foot]].hip, 0] - p[..., LEGS[foot].hip, 0])
+
+
+def _stance(g: Gait, s: StrideTiming) -> np.ndarray | None:
+    if not s.contact.complete:
+        return None
+    frames = g.window(s.contact.initial_contact_s, s.contact.toe_off_s)
+    return g.xy[frames] if len(frames) else None
+
+
+def pelvic_drop_series(xy: np.ndarray, stance_foot: str) -> np.ndarray:
+    """Angle (deg) of the hip line to horizontal, positive when the swing-side hip is lower."""
+    stance, swing = xy[..., LEGS[stance_foot].hip, :], xy[..., LEGS[OTHER[stance_foot]].hip, :]
+    return np.degrees(np.arctan2(swing[..., 1] - stance[..., 1], np.abs(swing[..., 0] - stance[..., 0])))
+
+
+def pelvic_drop(g: Gait, s: StrideTiming) -> float | None:
+    """Peak contralateral pelvic drop during this foot's stance."""
+    xy = _stance(g, s)
+    return _peak(pelvic_drop_series(xy, s.foot)) if xy is not None else None
+
+
+def knee_medial_offset(xy: np.ndarray, foot: str) -> np.ndarray:
+    """Horizontal distance (px) of the knee from the hip-ankle line, positive = medial."""
+    leg = LEGS[foot]
+    hip, knee, ankle = xy[..., leg.hip, :], xy[..., leg.knee, :], xy[..., leg.ankle, :]
+    along = (knee[..., 1] - hip[..., 1]) / (ankle[..., 1] - hip[..., 1])
+    line_x = hip[..., 0] + along * (ankle[..., 0] - hip[..., 0])
+    return _medial_sign(xy, foot) * (knee[..., 0] - line_x)
+
+
+def fppa_series(xy: np.ndarray, foot: str) -> np.ndarray:
+    """Frontal-plane projection angle: 180 - hip-knee-ankle angle, positive when the knee is medial."""
+    leg = LEGS[foot]
+    bend = 180.0 - interior_angle(xy[..., leg.hip, :], xy[..., leg.knee, :], xy[..., leg.ankle, :])
+    return np.where(knee_medial_offset(xy, foot) >= 0, bend, -bend)
+
+
+def knee_collapse(g: Gait, s: StrideTiming) -> float | None:
+    xy = _stance(g, s)
+    return _peak(fppa_series(xy, s.foot)) if xy is not None else None
+
+
+def medial_knee_displacement(g: Gait, s: StrideTiming) -> float | None:
+    xy = _stance(g, s)
+    return g.to_length(_peak(knee_medial_offset(xy, s.foot)))[1] if xy is not None else None
+
+
+def step_width(g: Gait, s: StrideTiming) -> float | None:
+    """Side-to-side heel distance between this landing and the other foot's next; negative = crossover."""
+    if s.opposite is None:
+        return None
+    here, there = g.at(s.start_s), g.at(s.opposite.initial_contact_s)
+    own_side = -_medial_sign(here, s.foot)
+    d = own_side * (here[LEGS[s.foot].heel, 0] - there[LEGS[OTHER[s.foot]].heel, 0])
+    return g.to_length(float(d))[1]
+
+
+def lateral_trunk_sway(g: Gait, s: StrideTiming) -> float | None:
+    """Peak-to-peak side lean of the trunk over the stride."""
+    if s.end_s is None:
+        return None
+    xy = g.xy[g.window(s.start_s, s.end_s)]
+    lean = lean_from_vertical(midpoint(xy, LEFT_HIP, RIGHT_HIP), midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER), 1)
+    return float(np.ptp(lean)) if np.isfinite(lean).all() and len(lean) > 2 else None
+
+
+def heel_whip(g: Gait, s: StrideTiming) -> float | None:
+    """Largest medial turn of the knee→heel line in the first 40% of swing, from its angle at toe-off."""
+    if not (s.contact.complete and s.next):
+        return None
+    to, ic = s.contact.toe_off_s, s.next.initial_contact_s
+    xy = g.xy[g.window(to, to + 0.4 * (ic - to))]
+    if len(xy) < 2:
+        return None
+    leg = LEGS[s.foot]
+    angle = _medial_sign(xy, s.foot) * angle_from_vertical(xy[:, leg.knee], xy[:, leg.heel], 1)
+    return _peak(angle - angle[0])
+
+
+def rearfoot_eversion(g: Gait, s: StrideTiming) -> float | None:
+    """Mid-stance angle between the shank and the ankle→heel line, positive = heel turned outwards."""
+    xy = _stance(g, s)
+    if xy is None:
+        return None
+    p = xy[len(xy) // 2]
+    leg = LEGS[s.foot]
+    lateral = -_medial_sign(p, s.foot)
+    shank = angle_from_vertical(p[leg.knee], p[leg.ankle], 1)
+    rearfoot = angle_from_vertical(p[leg.ankle], p[leg.heel], 1)
+    value = float(lateral * (rearfoot - shank))
+    return value if np.isfinite(value) else None
+
+
+def _peak(series: np.ndarray) -> float | None:
+    return float(np.nanmax(series)) if np.isfinite(series).any() else None
+
+
+_LEG = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
+_FOOT = tuple(j for leg in LEGS.values() for j in (leg.ankle, leg.heel))
+SPECS = [
+    MetricSpec("pelvic_drop_deg", "deg",
+               "Peak angle of the hip line to horizontal during a foot's stance, positive when the swing-side "
+               "hip is lower (contralateral pelvic drop).", FRONTAL, pelvic_drop, (LEFT_HIP, RIGHT_HIP)),
+    MetricSpec("knee_collapse_deg", "deg",
+               "Peak frontal-plane projection angle of the stance leg (180 deg minus hip-knee-ankle), "
+               "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG),
+    MetricSpec("medial_knee_displacement_pct_leg", "% leg",
+               "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
+               FRONTAL, medial_knee_displacement, _LEG),
+    MetricSpec("step_width_pct_leg", "% leg",
+               "Side-to-side distance between the heels at successive landings, in % of leg length; "
+               "negative = the foot lands across the midline (crossover).", FRONTAL, step_width, _FOOT),
+    MetricSpec("lateral_trunk_sway_deg", "deg", "Peak-to-peak side lean of the mid-hip to mid-shoulder line per stride.",
+               FRONTAL, lateral_trunk_sway, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER)),
+    MetricSpec("heel_whip_deg", "deg",
+               "Largest inward turn of the knee-to-heel line in early swing, relative to toe-off.",
+               FRONTAL, heel_whip, _FOOT + _LEG, high_confidence_fps=60, max_confidence="medium"),
+    MetricSpec("rearfoot_eversion_deg", "deg",
+               "Estimate: mid-stance angle between shank and ankle-to-heel line, positive = heel outwards. "
+               "The pose model has no calcaneus landmarks: low confidence always.",
+               FRONTAL, rearfoot_eversion, _FOOT + _LEG, max_confidence="low"),
+]

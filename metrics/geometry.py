@@ -1,0 +1,48 @@
+"""Plane geometry on landmark arrays: midpoints, segment angles, joint angles.
+
+Coordinates are image pixels, x right and y down.  ``forward`` is +1 when the
+runner moves towards image-right and -1 towards image-left, so that every
+sagittal angle comes out with the same sign whichever way the runner faces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def midpoint(xy: np.ndarray, a: int, b: int) -> np.ndarray:
+    """[..., 2] midpoint of landmarks ``a`` and ``b``."""
+    return (xy[..., a, :] + xy[..., b, :]) / 2
+
+
+def angle_from_vertical(top: np.ndarray, bottom: np.ndarray, forward: int) -> np.ndarray:
+    """Angle (deg) of the segment ``top``→``bottom`` from straight down, positive
+    when ``bottom`` lies forward of ``top``.
+
+    >>> float(angle_from_vertical(np.array([0., 0]), np.array([1., 1]), forward=1))
+    45.0
+    """
+    d = bottom - top
+    return np.degrees(np.arctan2(forward * d[..., 0], d[..., 1]))
+
+
+def lean_from_vertical(bottom: np.ndarray, top: np.ndarray, forward: int) -> np.ndarray:
+    """Angle (deg) of the segment ``bottom``→``top`` from straight up, positive
+    when ``top`` lies forward of ``bottom`` (a forward lean).
+
+    >>> float(lean_from_vertical(np.array([0., 10]), np.array([-1., 0]), forward=-1)).__round__(1)
+    5.7
+    """
+    d = top - bottom
+    return np.degrees(np.arctan2(forward * d[..., 0], -d[..., 1]))
+
+
+def interior_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle (deg) at ``b`` between ``b``→``a`` and ``b``→``c``; 180 for a straight line.
+
+    >>> float(interior_angle(np.array([0., 0]), np.array([0., 1]), np.array([1., 1])))
+    90.0
+    """
+    u, v = a - b, c - b
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))

@@ -1,0 +1,38 @@
+"""Knee flexion (side view): at initial contact and its peak during stance."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metrics.gait import Gait, StrideTiming
+from metrics.geometry import interior_angle
+from metrics.legs import LEGS
+from metrics.spec import MetricSpec
+
+
+def knee_flexion(xy: np.ndarray, foot: str) -> np.ndarray:
+    """180 - hip-knee-ankle interior angle (0 = straight knee)."""
+    leg = LEGS[foot]
+    return 180.0 - interior_angle(xy[..., leg.hip, :], xy[..., leg.knee, :], xy[..., leg.ankle, :])
+
+
+def knee_flexion_at_contact(g: Gait, s: StrideTiming) -> float | None:
+    value = float(knee_flexion(g.at(s.contact.initial_contact_s), s.foot))
+    return value if np.isfinite(value) else None
+
+
+def peak_knee_flexion_stance(g: Gait, s: StrideTiming) -> float | None:
+    if not s.contact.complete:
+        return None
+    flexion = knee_flexion(g.xy[g.window(s.contact.initial_contact_s, s.contact.toe_off_s)], s.foot)
+    return float(np.nanmax(flexion)) if np.isfinite(flexion).any() else None
+
+
+_LANDMARKS = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
+SPECS = [
+    MetricSpec("knee_flexion_at_contact_deg", "deg",
+               "180 deg minus the hip-knee-ankle angle at initial contact (0 = straight knee).",
+               ("side",), knee_flexion_at_contact, _LANDMARKS, high_confidence_fps=60, ratio_scale=True),
+    MetricSpec("peak_knee_flexion_stance_deg", "deg", "Largest knee flexion between initial contact and toe-off.",
+               ("side",), peak_knee_flexion_stance, _LANDMARKS, ratio_scale=True),
+]

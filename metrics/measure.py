@@ -1,0 +1,103 @@
+"""The metrics layer's entry point: a pose track in, an :class:`Analysis` out.
+
+Pure computation on arrays: no video, no files except the optional CSV writer.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from metrics import foot_strike, frontal, hip, knee, oscillation, overstride, temporal, trunk
+from metrics.analysis import Analysis, GaitEvent, Metric, Stride
+from metrics.events import EventParams
+from metrics.findings import findings
+from metrics.gait import Gait, build_gait
+from metrics.quality import quality_notes
+from metrics.spec import MetricSpec
+from metrics.summary import per_stride_values, summarise
+
+SPECS: list[MetricSpec] = [
+    *temporal.SPECS, *foot_strike.SPECS, *overstride.SPECS, *trunk.SPECS, *knee.SPECS, *hip.SPECS,
+    *oscillation.SPECS, *frontal.SPECS,
+]
+
+
+def measure(g: Gait) -> tuple[dict[str, Metric], dict[str, list[float | None]]]:
+    """Clip metrics and per-stride values of every metric the view allows."""
+    metrics, per_stride = {}, {}
+    for spec in SPECS:
+        if g.view.kind not in spec.views:
+            continue
+        values = per_stride_values(g, spec)
+        metric = summarise(g, spec, values)
+        if metric is not None:
+            metrics[spec.name], per_stride[spec.name] = metric, values
+    return metrics, per_stride
+
+
+def events_of(g: Gait) -> list[GaitEvent]:
+    """Initial contacts and toe-offs actually seen (not cut by the clip's ends), in time order."""
+    events = []
+    for c in g.contacts:
+        if c.initial_contact_frame > 0:
+            events.append(GaitEvent(c.foot, "initial_contact", c.initial_contact_frame, round(c.initial_contact_s, 4)))
+        if c.complete or c.initial_contact_frame == 0:
+            if c.toe_off_frame < len(g.time_s) - 1:
+                events.append(GaitEvent(c.foot, "toe_off", c.toe_off_frame, round(c.toe_off_s, 4)))
+    return sorted(events, key=lambda e: e.time_s)
+
+
+def strides_of(g: Gait, per_stride: dict[str, list[float | None]]) -> list[Stride]:
+    out = []
+    for k, s in enumerate(g.strides):
+        values = {name: (None if v[k] is None else round(v[k], 3)) for name, v in per_stride.items()}
+        values["foot_strike_pattern"] = foot_strike.strike_pattern(values.get("foot_strike_angle_deg"))
+        out.append(Stride(
+            s.index, s.foot, s.contact.initial_contact_frame,
+            s.contact.toe_off_frame if s.contact.complete else None,
+            s.next.initial_contact_frame if s.next else None,
+            round(s.start_s, 4), round(s.end_s, 4) if s.end_s is not None else None, values))
+    return out
+
+
+def analyze_track(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
+                  height_cm: float | None = None, params: EventParams = EventParams()) -> Analysis:
+    """Everything Stridescope measures on a :class:`vision.track.PoseTrack`."""
+    g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
+                   treadmill_speed_kmh, height_cm, params)
+    metrics, per_stride = measure(g)
+    view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2)}
+    return Analysis(
+        clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
+        metrics=metrics, findings=findings(metrics, per_stride),
+        quality=quality_notes(g, metrics, track.detected_fraction), scale=g.scale.to_dict(),
+        detected_fraction=round(track.detected_fraction, 4), model=track.model,
+        software={"stridescope": _version(), "numpy": np.__version__},
+    )
+
+
+def _version() -> str:
+    try:
+        return version("stridescope")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def write_strides_csv(analysis: Analysis, path: str | Path) -> Path:
+    """One row per stride: its events and every per-stride value (written whole, then renamed)."""
+    path = Path(path)
+    names = sorted({k for s in analysis.strides for k in s.values})
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["stride", "foot", "initial_contact_frame", "toe_off_frame", "next_initial_contact_frame",
+                    "start_s", "end_s", *names])
+        for s in analysis.strides:
+            w.writerow([s.index, s.foot, s.initial_contact_frame, s.toe_off_frame, s.next_initial_contact_frame,
+                        s.start_s, s.end_s, *("" if s.values.get(n) is None else s.values[n] for n in names)])
+    tmp.replace(path)
+    return path

@@ -1,0 +1,72 @@
+"""Vertical oscillation of the pelvis, stride length and the vertical ratio between them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metrics.gait import Gait, StrideTiming
+from metrics.geometry import midpoint
+from metrics.spec import MetricSpec
+from vision.landmarks import LEFT_HIP, RIGHT_HIP
+
+_HIPS = (LEFT_HIP, RIGHT_HIP)
+
+
+def vertical_oscillation_px(g: Gait, s: StrideTiming) -> float | None:
+    """Peak-to-peak vertical travel of the mid-hip over the stride."""
+    if s.end_s is None:
+        return None
+    y = midpoint(g.xy[g.window(s.start_s, s.end_s)], LEFT_HIP, RIGHT_HIP)[:, 1]
+    return float(np.ptp(y)) if np.isfinite(y).all() and len(y) > 2 else None
+
+
+def stride_length_px(g: Gait, s: StrideTiming) -> float | None:
+    """Treadmill: belt speed (px/s) x stride time; overground: the mid-hip's horizontal travel."""
+    if s.end_s is None:
+        return None
+    if g.setting == "treadmill":
+        return g.scale.belt_px_per_s * s.stride_time_s if g.scale.belt_px_per_s else None
+    hip = midpoint(g.xy[[g.frame_at(s.start_s), g.frame_at(s.end_s)]], LEFT_HIP, RIGHT_HIP)
+    d = abs(hip[1, 0] - hip[0, 0])
+    return float(d) if np.isfinite(d) else None
+
+
+def vertical_oscillation_cm(g: Gait, s: StrideTiming) -> float | None:
+    return g.to_length(vertical_oscillation_px(g, s))[0]
+
+
+def vertical_oscillation_pct_leg(g: Gait, s: StrideTiming) -> float | None:
+    return None if g.scale.px_per_m else g.to_length(vertical_oscillation_px(g, s))[1]
+
+
+def stride_length_m(g: Gait, s: StrideTiming) -> float | None:
+    if g.setting == "treadmill" and g.scale.belt_speed_m_s and s.stride_time_s:
+        return g.scale.belt_speed_m_s * s.stride_time_s
+    cm = g.to_length(stride_length_px(g, s))[0]
+    return cm / 100 if cm is not None else None
+
+
+def stride_length_leg(g: Gait, s: StrideTiming) -> float | None:
+    pct = g.to_length(stride_length_px(g, s))[1]
+    return pct / 100 if pct is not None and not g.scale.px_per_m else None
+
+
+def vertical_ratio(g: Gait, s: StrideTiming) -> float | None:
+    osc, length = vertical_oscillation_px(g, s), stride_length_px(g, s)
+    return 100 * osc / length if osc is not None and length else None
+
+
+SPECS = [
+    MetricSpec("vertical_oscillation_cm", "cm", "Peak-to-peak vertical travel of the mid-hip over the stride.",
+               ("side",), vertical_oscillation_cm, _HIPS, ratio_scale=True),
+    MetricSpec("vertical_oscillation_pct_leg", "% leg",
+               "Peak-to-peak vertical travel of the mid-hip over the stride, in % of leg length (no scale given).",
+               ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True),
+    MetricSpec("stride_length_m", "m",
+               "Treadmill: belt speed x stride time; overground: the hip's travel over the stride.",
+               ("side",), stride_length_m, _HIPS, ratio_scale=True),
+    MetricSpec("stride_length_leg", "leg lengths", "Stride length in leg lengths (no scale given).",
+               ("side",), stride_length_leg, _HIPS, ratio_scale=True),
+    MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / stride length.",
+               ("side",), vertical_ratio, _HIPS, ratio_scale=True),
+]

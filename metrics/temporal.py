@@ -1,0 +1,56 @@
+"""Timing of steps and strides: cadence, step and stride time, contact and flight time, duty factor."""
+
+from __future__ import annotations
+
+from metrics.gait import Gait, StrideTiming
+from metrics.spec import MetricSpec
+from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
+
+FEET = (LEFT_HEEL, LEFT_FOOT_INDEX, RIGHT_HEEL, RIGHT_FOOT_INDEX)
+ALL_VIEWS = ("side", "rear", "front")
+
+
+def cadence(g: Gait, s: StrideTiming) -> float | None:
+    """Steps per minute over the step that starts at this initial contact."""
+    return 60.0 / s.step_time_s if s.step_time_s else None
+
+
+def step_time(g: Gait, s: StrideTiming) -> float | None:
+    return 1000 * s.step_time_s if s.step_time_s else None
+
+
+def stride_time(g: Gait, s: StrideTiming) -> float | None:
+    return 1000 * s.stride_time_s if s.stride_time_s else None
+
+
+def ground_contact_time(g: Gait, s: StrideTiming) -> float | None:
+    return 1000 * s.contact_time_s if s.contact_time_s else None
+
+
+def flight_time(g: Gait, s: StrideTiming) -> float | None:
+    """From this foot's toe-off to the other foot's initial contact (negative would mean double support)."""
+    if not (s.contact.complete and s.opposite):
+        return None
+    return 1000 * (s.opposite.initial_contact_s - s.contact.toe_off_s)
+
+
+def duty_factor(g: Gait, s: StrideTiming) -> float | None:
+    if not (s.contact_time_s and s.stride_time_s):
+        return None
+    return 100 * s.contact_time_s / s.stride_time_s
+
+
+SPECS = [
+    MetricSpec("cadence_spm", "steps/min", "Steps per minute: 60 / mean step time (initial contact to the "
+               "other foot's initial contact).", ALL_VIEWS, cadence, FEET, ratio_scale=True),
+    MetricSpec("step_time_ms", "ms", "Initial contact of this foot to initial contact of the other foot.",
+               ALL_VIEWS, step_time, FEET, ratio_scale=True),
+    MetricSpec("stride_time_ms", "ms", "Initial contact to the next initial contact of the same foot.",
+               ALL_VIEWS, stride_time, FEET, ratio_scale=True),
+    MetricSpec("ground_contact_time_ms", "ms", "Toe-off minus initial contact of the same foot.",
+               ALL_VIEWS, ground_contact_time, FEET, high_confidence_fps=60, ratio_scale=True),
+    MetricSpec("flight_time_ms", "ms", "Toe-off of one foot to initial contact of the other.",
+               ALL_VIEWS, flight_time, FEET, high_confidence_fps=60),
+    MetricSpec("duty_factor_pct", "%", "Ground contact time as a percentage of stride time.",
+               ALL_VIEWS, duty_factor, FEET, high_confidence_fps=60, ratio_scale=True),
+]

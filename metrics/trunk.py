@@ -1,0 +1,28 @@
+"""Trunk lean (side view): the mid-hip to mid-shoulder line's angle from vertical."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metrics.gait import Gait, StrideTiming
+from metrics.geometry import lean_from_vertical, midpoint
+from metrics.spec import MetricSpec
+from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+
+
+def trunk_lean(g: Gait, s: StrideTiming) -> float | None:
+    """Mean forward lean over the stride (initial contact to the next one)."""
+    if s.end_s is None:
+        return None
+    xy = g.xy[g.window(s.start_s, s.end_s)]
+    lean = lean_from_vertical(midpoint(xy, LEFT_HIP, RIGHT_HIP), midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER),
+                              g.forward)
+    return float(np.nanmean(lean)) if np.isfinite(lean).any() else None
+
+
+SPECS = [
+    MetricSpec("trunk_lean_deg", "deg",
+               "Angle of the mid-hip to mid-shoulder line from vertical, averaged over the stride; "
+               "positive = leaning forward.",
+               ("side",), trunk_lean, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER)),
+]

@@ -1,0 +1,86 @@
+"""Which way the camera looks at the runner, and which way the runner runs.
+
+* kind: ``side`` when the shoulders and hips are narrow compared with the
+  torso's height (the body is seen edge-on), else ``rear`` or ``front``:
+  from behind, the runner's left shoulder and hip are on the image's left.
+  (The model reports the face as visible even from behind, so face
+  visibility cannot tell the two apart.)
+* direction (side view): the way the toes point, ``left`` or ``right`` in the image.
+* near_side (side view): the leg the model sees better is the one nearer the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from metrics.geometry import midpoint
+from vision.landmarks import (
+    INDEX, LEFT_ANKLE, LEFT_FOOT_INDEX, LEFT_HEEL, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER,
+    NOSE, RIGHT_ANKLE, RIGHT_FOOT_INDEX, RIGHT_HEEL, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER,
+)
+
+LEFT_EAR, RIGHT_EAR = INDEX["left_ear"], INDEX["right_ear"]
+
+# Shoulder-plus-hip width over torso height: about 0.1-0.3 edge-on, 0.6-0.9 facing.
+SIDE_WIDTH_RATIO = 0.4
+
+
+@dataclass
+class View:
+    """How the runner is seen; ``source`` says whether it was detected or given."""
+
+    kind: str  # "side" | "rear" | "front"
+    direction: str | None = None  # side view: "left" | "right" (running towards)
+    near_side: str | None = None  # side view: "left" | "right"
+    source: str = "auto"
+    width_ratio: float | None = None
+
+    @property
+    def forward(self) -> int:
+        """+1 when running towards image-right, -1 towards image-left."""
+        return -1 if self.direction == "left" else 1
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def width_ratio(xy: np.ndarray) -> float:
+    """Median of (shoulder width + hip width) / (2 x torso height) in the image."""
+    shoulders = np.abs(xy[:, LEFT_SHOULDER, 0] - xy[:, RIGHT_SHOULDER, 0])
+    hips = np.abs(xy[:, LEFT_HIP, 0] - xy[:, RIGHT_HIP, 0])
+    torso = np.linalg.norm(midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER) - midpoint(xy, LEFT_HIP, RIGHT_HIP), axis=-1)
+    return float(np.nanmedian((shoulders + hips) / (2 * torso)))
+
+
+def running_direction(xy: np.ndarray) -> str:
+    """``left`` or ``right``: where the toes point (heel→toe), backed by the nose's side of the ears."""
+    toes = np.concatenate([xy[:, LEFT_FOOT_INDEX, 0] - xy[:, LEFT_HEEL, 0],
+                           xy[:, RIGHT_FOOT_INDEX, 0] - xy[:, RIGHT_HEEL, 0]])
+    face = xy[:, NOSE, 0] - midpoint(xy, LEFT_EAR, RIGHT_EAR)[:, 0]
+    vote = np.nanmedian(toes) / (np.nanmedian(np.abs(toes)) + 1e-9) + np.nanmedian(face) / (np.nanmedian(np.abs(face)) + 1e-9)
+    return "right" if vote > 0 else "left"
+
+
+def near_side(visibility: np.ndarray) -> str:
+    """The leg with the higher mean landmark visibility is the nearer one."""
+    left = visibility[:, [LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX]].mean()
+    right = visibility[:, [RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX]].mean()
+    return "left" if left >= right else "right"
+
+
+def detect_view(xy: np.ndarray, visibility: np.ndarray, override: str | None = None) -> View:
+    """The view of the clip; ``override`` ("side", "rear", "front") replaces the detected kind."""
+    ratio = width_ratio(xy)
+    if override and override != "auto":
+        kind, source = override, "user"
+    elif ratio < SIDE_WIDTH_RATIO:
+        kind, source = "side", "auto"
+    else:
+        left_on_left = np.concatenate([xy[:, LEFT_SHOULDER, 0] - xy[:, RIGHT_SHOULDER, 0],
+                                       xy[:, LEFT_HIP, 0] - xy[:, RIGHT_HIP, 0]])
+        kind, source = ("rear" if np.nanmedian(left_on_left) < 0 else "front"), "auto"
+    if kind == "side":
+        return View(kind, running_direction(xy), near_side(visibility), source, ratio)
+    return View(kind, None, None, source, ratio)

@@ -1,0 +1,67 @@
+"""``stridescope analyze CLIP -o OUT``: gait events, per-stride measures and findings of a clip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from metrics.analysis import Analysis
+from stridescope.pipeline import ANALYSIS_FILE, STRIDES_FILE, analyze_clip
+from stridescope.progress import ProgressBar
+
+HELP = "measure a runner's gait in a clip: findings, per-stride measures, analysis.json"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("clip", help="video file of a runner")
+    parser.add_argument("-o", "--output", required=True, help="folder to write analysis.json, strides.csv, pose.npz")
+    parser.add_argument("--view", choices=["auto", "side", "rear", "front"], default="auto",
+                        help="camera view of the runner")
+    parser.add_argument("--treadmill-speed", type=float, metavar="KMH", help="belt speed in km/h (gives distances in cm)")
+    parser.add_argument("--height", type=float, metavar="CM", help="runner's height in cm (gives distances in cm)")
+    parser.add_argument("--capture-fps", type=float, default=None,
+                        help="frame rate the camera recorded at, for slow-motion clips stored at a lower rate")
+    parser.add_argument("--model", help="pose .task bundle (default: the provisioned one)")
+
+
+class _Stages:
+    """A progress bar per stage, on stderr."""
+
+    def __init__(self):
+        self.bars: dict[str, ProgressBar] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.bars:
+            self.bars[stage] = ProgressBar(stage)
+        self.bars[stage](done, total)
+
+
+def summary(a: Analysis) -> str:
+    """The readable summary: view, findings first, then the metric table, then capture notes."""
+    lines = [f"{Path(a.clip.get('path', '')).name}: {a.view['kind']} view, {a.view.get('setting', '')}, "
+             f"{len(a.strides)} strides, runner detected in {100 * a.detected_fraction:.0f}% of frames", ""]
+    lines.append("Findings")
+    lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or ["  none: every measure is within its reference range"]
+    lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
+    for m in a.metrics.values():
+        ref = m.reference
+        band = "" if ref is None or (ref.low is None and ref.high is None) else \
+            f"{'' if ref.low is None else f'{ref.low:g}'}..{'' if ref.high is None else f'{ref.high:g}'}"
+        lines.append(f"  {m.name:34} {_f(m.value):>9} {_f(m.left):>9} {_f(m.right):>9} {_f(m.spread):>7}  "
+                     f"{band:>14}  {m.confidence.level if m.confidence else ''}")
+    if a.quality:
+        lines += ["", "About this clip"] + [f"  [{q.severity}] {q.message}" for q in a.quality]
+    return "\n".join(lines)
+
+
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+def run(args) -> int:
+    out = Path(args.output)
+    analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
+                            height_cm=args.height, capture_fps=args.capture_fps, model=args.model,
+                            progress=_Stages())
+    print(summary(analysis))
+    print(f"\nwritten: {out / ANALYSIS_FILE}, {out / STRIDES_FILE}")
+    return 0
