@@ -28,11 +28,10 @@ class ProgressBar:
         self._last = now
         frac = done / total if total else 1.0
         fill = int(frac * self.width)
-        rate = done / max(now - self._start, 1e-9)
-        self.stream.write(
-            f"\r{self.label:<10} [{'#' * fill}{'.' * (self.width - fill)}] "
-            f"{done}/{total} {rate:5.1f}/s"
-        )
+        elapsed = now - self._start
+        # A rate over a blink (cached work) means nothing.
+        rate = f" {done / elapsed:5.1f}/s" if elapsed > 0.5 else ""
+        self.stream.write(f"\r{self.label:<10} [{'#' * fill}{'.' * (self.width - fill)}] {done}/{total}{rate}")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()

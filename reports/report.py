@@ -1,0 +1,71 @@
+"""Everything for one analysed clip: replay, stills, plots, HTML, PDF and data exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.analysis import Analysis
+from reports import plots
+from reports.content import ReportAssets
+from reports.cycle import cycle_curves
+from reports.export import export_all
+from reports.html import render_html
+from reports.pdf import write_pdf
+from reports.replay import ReplayResult, write_replay
+from reports.state import stance_intervals
+from reports.stills import render_stills
+from vision.track import PoseTrack
+
+ANALYSIS_FILE, POSE_FILE = "analysis.json", "pose.npz"
+StepProgress = Callable[[str], Callable[[int, int], None]]
+"""Given a step's name, a ``progress(done, total)`` callback for it."""
+
+
+@dataclass
+class AnalysisFiles:
+    """An analysis and the pose track it was measured on, as loaded from a folder."""
+
+    analysis: Analysis
+    track: PoseTrack
+    folder: Path
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "AnalysisFiles":
+        folder = Path(folder)
+        return cls(Analysis.load(folder / ANALYSIS_FILE), PoseTrack.load(folder / POSE_FILE), folder)
+
+
+def report_plots(analysis: Analysis, track: PoseTrack) -> dict[str, bytes]:
+    """The report's figures as PNG bytes, by name."""
+    return {
+        "gait_cycle": plots.png(plots.plot_gait_cycle({"": cycle_curves(analysis, track)})),
+        "per_stride": plots.png(plots.plot_per_stride(analysis)),
+        "left_right": plots.png(plots.plot_left_right(analysis)),
+        "timeline": plots.png(plots.plot_timeline(analysis, stance_intervals(analysis))),
+    }
+
+
+def build_report(analysis: Analysis, track: PoseTrack, out_dir: str | Path, clip: str | Path | None = None,
+                 athlete: str = "", date: str | None = None, slow_motion: float = 1.0,
+                 progress: StepProgress | None = None) -> dict[str, Path]:
+    """Write ``replay.mp4``, ``stills/``, ``plots/``, ``report.html``, ``report.pdf`` and exports into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    step = progress or (lambda name: None)
+    replay: ReplayResult = write_replay(analysis, track, out / "replay.mp4", clip=clip, slow_motion=slow_motion,
+                                        progress=step("replay"))
+    stills = render_stills(analysis, track, out / "stills", clip=clip)
+    figures = report_plots(analysis, track)
+    (out / "plots").mkdir(exist_ok=True)
+    for name, data in figures.items():
+        (out / "plots" / f"{name}.png").write_bytes(data)
+    assets = ReportAssets(figures, stills, replay.path.name)
+    html = out / "report.html"
+    html.write_text(render_html(analysis, assets, athlete=athlete, date=date), encoding="utf-8")
+    pdf = write_pdf(analysis, assets, out / "report.pdf", athlete=athlete, date=date)
+    files = {"replay": replay.path, "html": html, "pdf": pdf, **export_all(analysis, track, out)}
+    files["stills"] = out / "stills"
+    files["plots"] = out / "plots"
+    return files

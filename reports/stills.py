@@ -1,0 +1,118 @@
+"""Key-frame stills: contact, mid-stance and toe-off of each foot, and the worst stride of each finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from metrics.analysis import Analysis, Stride
+from reports.annotate import AngleArcAnnotator, EventFlashAnnotator, SkeletonAnnotator
+from reports.replay import clip_info
+from reports.state import ClipStates
+from reports.text import draw_text
+from vision.track import PoseTrack
+from vision.video import iter_frames
+
+PHASES = ("contact", "mid-stance", "toe-off")
+# Findings about the instant of landing are shown at contact; the rest at mid-stance.
+_AT_CONTACT = ("foot_strike_angle_deg", "overstride_cm", "overstride_pct_leg", "shank_angle_at_contact_deg",
+               "knee_flexion_at_contact_deg")
+
+
+@dataclass
+class Still:
+    """One key frame: what it shows and where it was written."""
+
+    key: str
+    caption: str
+    foot: str
+    frame: int
+    path: Path | None = None
+
+
+def representative_stride(analysis: Analysis, foot: str) -> Stride | None:
+    """The complete stride of ``foot`` nearest the middle of the clip (away from start-up and edges)."""
+    complete = [s for s in analysis.strides
+                if s.foot == foot and s.toe_off_frame is not None and s.next_initial_contact_frame is not None]
+    if not complete:
+        return None
+    middle = np.median([s.start_s for s in complete])
+    return min(complete, key=lambda s: abs(s.start_s - middle))
+
+
+def phase_frame(stride: Stride, phase: str) -> int:
+    """Frame of a stride's contact, mid-stance (halfway to toe-off) or toe-off."""
+    if phase == "contact" or stride.toe_off_frame is None:
+        return stride.initial_contact_frame
+    if phase == "toe-off":
+        return stride.toe_off_frame
+    return (stride.initial_contact_frame + stride.toe_off_frame) // 2
+
+
+def plan_stills(analysis: Analysis) -> list[Still]:
+    """Which frames to show, with captions."""
+    stills = []
+    for foot in ("left", "right"):
+        stride = representative_stride(analysis, foot)
+        if stride is None:
+            continue
+        for phase in PHASES:
+            stills.append(Still(f"{foot}_{phase}", f"{foot.capitalize()} foot, {phase} (stride at "
+                                f"{stride.start_s:.2f} s)", foot, phase_frame(stride, phase)))
+    by_index = {s.index: s for s in analysis.strides}
+    for f in analysis.findings:
+        stride = by_index.get(f.worst_stride) if f.worst_stride is not None else None
+        if f.severity != "flag" or stride is None:
+            continue
+        phase = "contact" if any(m in _AT_CONTACT for m in f.metrics) else "mid-stance"
+        stills.append(Still(f"finding_{f.id}", f"Worst stride for: {f.text}", stride.foot,
+                            phase_frame(stride, phase)))
+    return stills
+
+
+def crop_to_runner(scene: np.ndarray, xy: np.ndarray, pad: float = 0.3) -> np.ndarray:
+    """The part of the frame around the runner's landmarks (padded), or the whole frame if unseen."""
+    pts = xy[np.isfinite(xy).all(axis=1)]
+    if len(pts) == 0:
+        return scene
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    m = pad * max(x1 - x0, y1 - y0)
+    h, w = scene.shape[:2]
+    x0, x1 = int(max(x0 - m, 0)), int(min(x1 + m, w))
+    y0, y1 = int(max(y0 - m, 0)), int(min(y1 + m, h))
+    return scene[y0:y1, x0:x1]
+
+
+def render_stills(analysis: Analysis, track: PoseTrack, out_dir: str | Path, clip: str | Path | None = None,
+                  max_height: int = 720) -> list[Still]:
+    """Decode the clip once and write each planned still as ``out_dir/<key>.png``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stills = plan_stills(analysis)
+    wanted = {s.frame for s in stills}
+    states = ClipStates(analysis, track)
+    layers = [SkeletonAnnotator(), AngleArcAnnotator(hold_s=0.0), EventFlashAnnotator()]
+    frames: dict[int, np.ndarray] = {}
+    for index, _, rgb in iter_frames(clip_info(analysis, clip)):
+        if index in wanted:
+            scene = rgb.copy()
+            for layer in layers:
+                scene = layer.annotate(scene, states[index])
+            frames[index] = crop_to_runner(scene, states[index].xy)
+        if len(frames) == len(wanted):
+            break
+    for s in stills:
+        if s.frame not in frames:
+            continue
+        img = frames[s.frame].copy()
+        k = min(1.0, max_height / img.shape[0])
+        if k < 1.0:
+            img = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        draw_text(img, f"frame {s.frame} · {states.time_of(s.frame):.2f} s", (10, img.shape[0] - 30),
+                  max(14, img.shape[0] // 50), (255, 255, 255), background=(20, 20, 20))
+        s.path = out_dir / f"{s.key}.png"
+        cv2.imwrite(str(s.path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    return [s for s in stills if s.path is not None]
