@@ -9,22 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from metrics.analysis import Analysis
+from metrics.measure import write_strides_csv
 from vision.landmarks import LANDMARK_NAMES
 from vision.track import PoseTrack
-
-
-def strides_csv(analysis: Analysis, path: str | Path) -> Path:
-    """One row per stride: foot, events (frames and seconds) and every measured value."""
-    names = sorted({k for s in analysis.strides for k in s.values})
-    path = Path(path)
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["stride", "foot", "initial_contact_frame", "toe_off_frame", "next_initial_contact_frame",
-                    "start_s", "end_s", *names])
-        for s in analysis.strides:
-            w.writerow([s.index, s.foot, s.initial_contact_frame, s.toe_off_frame, s.next_initial_contact_frame,
-                        s.start_s, s.end_s, *("" if s.values.get(n) is None else s.values[n] for n in names)])
-    return path
 
 
 def summary(analysis: Analysis) -> dict:
@@ -102,7 +89,7 @@ def export_all(analysis: Analysis, track: PoseTrack, out_dir: str | Path) -> dic
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return {
-        "strides_csv": strides_csv(analysis, out / "strides.csv"),
+        "strides_csv": write_strides_csv(analysis, out / "strides.csv"),
         "summary_json": summary_json(analysis, out / "summary.json"),
         "landmarks_csv": landmarks_csv(track, out / "landmarks.csv"),
         "landmarks_c3d": landmarks_c3d(track, out / "landmarks.c3d"),

@@ -1,0 +1,1 @@
+"""A synthetic treadmill runner with known kinematics: sample clips and their ground truth."""

@@ -1,0 +1,164 @@
+"""The synthetic runner: a model that does what its parameters say, ground truth that
+matches the rendered frames, and clips the real pose model can follow."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+from stridescope.synth.accuracy import LOWER_LIMB, body_height_px, landmark_errors, summarise
+from stridescope.synth.camera import Camera
+from stridescope.synth.clip import truth_path
+from stridescope.synth.kinematics import RunnerModel
+from stridescope.synth.params import RenderSettings, RunnerParams
+from stridescope.synth.render import Renderer
+from stridescope.synth.truth import ground_truth, strides, summary, write_truth
+from vision.landmarks import INDEX
+
+SAMPLE_CLIPS = ["runner_side", "runner_rear", "before_side", "after_side", "before_rear", "after_rear"]
+BEFORE = RunnerParams(cadence_spm=155, overstride_cm=18, foot_strike_angle_deg=15, trunk_lean_deg=2,
+                      knee_flexion_at_contact_deg=12, contact_time_ms=285, hip_extension_deg=14,
+                      knee_collapse_left_deg=7, knee_collapse_right_deg=9,
+                      drift={"pelvic_drop_deg": (3.0, 9.0)})
+
+
+def _truth_bytes(tmp_path, seed: int, name: str) -> bytes:
+    model = RunnerModel(BEFORE, 3.0, seed=seed)
+    settings = RenderSettings(duration_s=3.0, seed=seed)
+    camera = Camera.for_view("side", 1280, 720, 3.6, 1.0, 40.0)
+    write_truth(tmp_path / name, ground_truth(model, camera, asdict(settings)))
+    return (tmp_path / name).read_bytes()
+
+
+def test_same_seed_gives_the_same_ground_truth_bytes(tmp_path):
+    assert _truth_bytes(tmp_path, 7, "a.json") == _truth_bytes(tmp_path, 7, "b.json")
+    assert _truth_bytes(tmp_path, 8, "c.json") != _truth_bytes(tmp_path, 7, "a.json")
+
+
+def test_true_metrics_are_the_requested_parameters():
+    """Stride means computed from the 3D model with the analysis definitions ≈ the knobs."""
+    model = RunnerModel(BEFORE, 10.0, seed=1)
+    stride_list = strides(model, 60.0)
+    m = summary(stride_list)
+    assert m["cadence_spm"]["value"] == pytest.approx(155, abs=1.0)
+    assert m["ground_contact_time_ms"]["value"] == pytest.approx(285, abs=5)
+    assert m["overstride_cm"]["value"] == pytest.approx(18, abs=1.0)
+    assert m["foot_strike_angle_deg"]["value"] == pytest.approx(15, abs=1.0)
+    assert m["trunk_lean_deg"]["value"] == pytest.approx(2, abs=0.2)
+    assert m["knee_flexion_at_contact_deg"]["value"] == pytest.approx(12, abs=1.0)
+    assert m["hip_extension_deg"]["value"] == pytest.approx(14, abs=0.5)
+    assert m["knee_collapse_deg"]["left"] == pytest.approx(7, abs=0.1)
+    assert m["knee_collapse_deg"]["right"] == pytest.approx(9, abs=0.1)
+    assert m["stride_length_m"]["value"] == pytest.approx(10 / 3.6 * 120 / 155, rel=0.02)
+    drops = [s["values"]["pelvic_drop_deg"] for s in stride_list]
+    assert drops[0] < 3.8 and drops[-1] > 8.2  # fatigue drift 3 -> 9 deg over the clip
+
+
+def test_stance_foot_rides_the_belt_and_swing_foot_clears_it():
+    model = RunnerModel(RunnerParams(), 4.0, seed=0)
+    t = np.arange(0.0, 4.0, 0.002)
+    pose = model.pose(t)
+    v = model.params.belt_speed()
+    for foot in ("left", "right"):
+        heel = pose.landmarks[:, INDEX[f"{foot}_heel"]]
+        toe = pose.landmarks[:, INDEX[f"{foot}_foot_index"]]
+        sole_low = np.minimum(heel[:, 2], toe[:, 2])
+        stance = pose.in_stance[foot]
+        assert np.abs(sole_low[stance]).max() < 1e-9
+        assert sole_low[~stance].min() > -1e-9
+        flat = stance & (np.abs(pose.foot_pitch[foot]) < 1e-12)
+        speed = np.gradient(heel[:, 0], t)[flat]
+        assert np.median(speed) == pytest.approx(-v, rel=1e-3)  # moves back with the belt
+
+
+def _lowest_shoe_row(img: np.ndarray, foot: str) -> float:
+    """Lowest image row holding this foot's shoe colour (left red, right green)."""
+    r, g, b = (img[..., k].astype(int) for k in range(3))
+    if foot == "left":
+        mask = (r > 90) & (r > 2 * g) & (r > 2 * b)
+    else:
+        mask = (g > 70) & (g > 1.6 * r) & (g > b)
+    rows = np.nonzero(mask.any(axis=1))[0]
+    return float(rows.max()) if len(rows) else np.nan
+
+
+def test_true_events_match_the_feet_touching_the_belt_in_the_rendered_frames():
+    """Read from the rendered image alone: a shoe's lowest pixel is still going down 10 ms
+    before the true initial contact and has stopped at it; it stays down until the true
+    toe-off and is rising 10 ms after; both on the row the shoe stands on at mid-stance
+    (within the sole's width, a few px).  An event 10 ms off fails."""
+    model = RunnerModel(RunnerParams(), 3.0, seed=0)
+    renderer = Renderer(model, RenderSettings(view="side", duration_s=3.0))
+
+    def row(t, foot):
+        return _lowest_shoe_row(renderer.draw(t), foot)
+
+    checked = 0
+    for step in model.steps:
+        if step.t_ic < 0.2 or step.t_to > 2.8:
+            continue
+        f, ic, to = step.foot, step.t_ic, step.t_to
+        belt = row(ic + 0.5 * (to - ic), f)
+        assert row(ic - 0.01, f) <= row(ic, f) - 1  # still coming down 10 ms before contact
+        assert abs(row(ic, f) - row(ic + 0.01, f)) <= 1  # ...and stopped at contact
+        assert abs(row(ic, f) - belt) <= 4
+        assert abs(row(to, f) - row(to - 0.01, f)) <= 1  # on the belt until toe-off
+        assert row(to + 0.01, f) <= row(to, f) - 2  # ...and lifting 10 ms later
+        assert abs(row(to, f) - belt) <= 4
+        checked += 1
+    assert checked >= 6
+
+
+def test_synth_help_lists_every_parameter_with_its_unit():
+    out = subprocess.run([sys.executable, "-m", "stridescope.cli", "synth", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for text in ("--cadence-spm", "[steps/min]", "--overstride-cm", "[cm]", "--pelvic-drop-deg",
+                 "--drift", "--view", "--seed", "--knee-collapse-left-deg", "[km/h]"):
+        assert text in out
+
+
+# ---------------------------------------------------------------- committed samples
+@pytest.fixture(scope="session")
+def sample_tracks(model_bundle):
+    """Pose tracks of every committed sample (the real model; cached by clip content)."""
+    from vision.extract import pose_track
+
+    return {name: pose_track(SAMPLES / f"{name}.mp4") for name in SAMPLE_CLIPS}
+
+
+@pytest.mark.parametrize("name", SAMPLE_CLIPS)
+def test_committed_sample_is_small_and_followed_by_the_pose_model(name, sample_tracks):
+    clip = SAMPLES / f"{name}.mp4"
+    assert clip.stat().st_size <= 5_000_000
+    truth = json.loads(truth_path(clip).read_text())
+    assert truth["render"]["fps"] == 60 and truth["render"]["duration_s"] == pytest.approx(10)
+    track = sample_tracks[name]
+    print(f"{name}: runner detected in {100 * track.detected.mean():.1f}% of {track.n_frames} frames")
+    assert track.n_frames == len(truth["landmarks"]["image_xy_px"])
+    assert track.detected.mean() >= 0.98
+
+
+# Bounds set from measured errors (side: median 10 px all / 14 px lower limb, body 481 px
+# tall; rear: 9 / 13 px, 509 px) with some headroom.
+ERROR_BOUNDS_PCT = {"side": {"all": 3.0, "lower": 4.0}, "rear": {"all": 3.0, "lower": 4.0}}
+
+
+@pytest.mark.parametrize("view", ["side", "rear"])
+def test_pose_model_landmark_error_on_the_synthetic_runner(view, sample_tracks):
+    clip = SAMPLES / f"runner_{view}.mp4"
+    truth = json.loads(truth_path(clip).read_text())
+    errors = landmark_errors(sample_tracks[f"runner_{view}"], truth)
+    height = body_height_px(truth)
+    every, lower = summarise(errors, height), summarise(errors, height, LOWER_LIMB)
+    print(f"{view}: all landmarks median {every['median_px']:.1f} px ({every['median_pct_height']:.1f}% "
+          f"of {height:.0f} px), p90 {every['p90_px']:.1f} px; hips-to-toes median {lower['median_px']:.1f} px "
+          f"({lower['median_pct_height']:.1f}%), p90 {lower['p90_px']:.1f} px")
+    assert every["median_pct_height"] < ERROR_BOUNDS_PCT[view]["all"]
+    assert lower["median_pct_height"] < ERROR_BOUNDS_PCT[view]["lower"]
