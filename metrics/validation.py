@@ -44,6 +44,11 @@ def read_event_labels(path: str | Path) -> list[GaitEvent]:
                 for r in csv.DictReader(f)]
 
 
+def truth_events(truth: dict) -> list[GaitEvent]:
+    """Events of a synthetic clip's ground truth (``stridescope synth``'s ``.truth.json``)."""
+    return [GaitEvent(e["foot"], e["kind"], int(e["frame"]), float(e["time_s"])) for e in truth["events"]]
+
+
 def event_errors(detected: list[GaitEvent], labelled: list[GaitEvent], kind: str,
                  max_error_frames: int = 6) -> EventErrors:
     """Match each labelled event to the nearest detected one of the same foot and kind."""

@@ -27,7 +27,7 @@ SAMPLE_S = 0.001  # time step for peaks and means within a stride
 UNITS = {
     "cadence_spm": "steps/min", "ground_contact_time_ms": "ms", "foot_strike_angle_deg": "deg",
     "overstride_cm": "cm", "shank_angle_at_contact_deg": "deg", "trunk_lean_deg": "deg",
-    "knee_flexion_at_contact_deg": "deg", "knee_flexion_peak_stance_deg": "deg",
+    "knee_flexion_at_contact_deg": "deg", "peak_knee_flexion_stance_deg": "deg",
     "hip_extension_deg": "deg", "vertical_oscillation_cm": "cm", "stride_length_m": "m",
     "pelvic_drop_deg": "deg", "knee_collapse_deg": "deg",
 }
@@ -52,6 +52,7 @@ def events(model: RunnerModel, fps: float) -> list[dict]:
 def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
     """Every metric of the stride starting at the initial contact of ``model.steps[step_index]``."""
     step, nxt = model.steps[step_index], model.steps[step_index + 2]
+    step_time = model.steps[step_index + 1].t_ic - step.t_ic
     f, other = step.foot, "right" if step.foot == "left" else "left"
     at_ic, at_to = model.pose([step.t_ic]), model.pose([step.t_to])
     stride = model.pose(np.arange(step.t_ic, nxt.t_ic, SAMPLE_S))
@@ -68,14 +69,14 @@ def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
     drop = np.degrees(np.arctan2(stance_hip[:, 2] - swing_hip[:, 2], np.abs(stance_hip[:, 1] - swing_hip[:, 1])))
     fppa = frontal_projection_angle(*(_lm(stance, f, n) for n in ("hip", "knee", "ankle")), step.side)
     return {
-        "cadence_spm": 120.0 / stride_time,
+        "cadence_spm": 60.0 / step_time,
         "ground_contact_time_ms": 1000.0 * step.contact,
         "foot_strike_angle_deg": float(np.degrees(np.arctan2(toe[2] - heel[2], toe[0] - heel[0]))),
         "overstride_cm": 100.0 * float(heel[0] - at_ic.mid_hip[0, 0]),
         "shank_angle_at_contact_deg": float(np.degrees(np.arctan2(ankle[0] - knee[0], knee[2] - ankle[2]))),
         "trunk_lean_deg": float(np.degrees(np.arctan2(trunk[:, 0], trunk[:, 2])).mean()),
         "knee_flexion_at_contact_deg": float(flex_ic),
-        "knee_flexion_peak_stance_deg": float(flex_stance.max()),
+        "peak_knee_flexion_stance_deg": float(flex_stance.max()),
         "hip_extension_deg": float(-thigh_to),
         "vertical_oscillation_cm": 100.0 * float(np.ptp(stride.mid_hip[:, 2])),
         "stride_length_m": step.v * stride_time,
@@ -104,15 +105,28 @@ def strides(model: RunnerModel, fps: float) -> list[dict]:
 
 
 def summary(stride_list: list[dict]) -> dict:
-    """Mean of each metric over all strides and per foot, with its unit."""
+    """Mean of each metric over all strides and per foot, with its unit.
+
+    Cadence, like ``analysis.json``'s, is 60 / mean step time rather than the mean of per-step rates.
+    """
     out = {}
     for name, unit in UNITS.items():
-        vals = {f: [s["values"][name] for s in stride_list if f in (None, s["foot"])]
+        vals = {f: np.array([s["values"][name] for s in stride_list if f in (None, s["foot"])])
                 for f in (None, "left", "right")}
-        out[name] = {"unit": unit, "value": float(np.mean(vals[None])),
-                     "left": float(np.mean(vals["left"])), "right": float(np.mean(vals["right"])),
+        center = _cadence_mean if name == "cadence_spm" else np.mean
+        out[name] = {"unit": unit, "value": float(center(vals[None])),
+                     "left": float(center(vals["left"])), "right": float(center(vals["right"])),
                      "n_strides": len(vals[None])}
     return out
+
+
+def _cadence_mean(cadences: np.ndarray) -> float:
+    """Cadence of several steps: 60 / mean step time.
+
+    >>> _cadence_mean(np.array([120.0, 240.0]))
+    160.0
+    """
+    return 60.0 / float(np.mean(60.0 / cadences))
 
 
 def image_landmarks(model: RunnerModel, camera: Camera, times: np.ndarray) -> np.ndarray:

@@ -1,0 +1,141 @@
+"""Synthetic runners with exact ground truth: every injected parameter comes back out.
+
+Each sample in ``sample_videos/`` was rendered by ``stridescope synth`` from a
+runner with known kinematics; its ``.truth.json`` holds the exact events and
+metric values.  A sample in (analysed with the belt speed and height a
+therapist would type), the injected value out, within a stated tolerance.
+
+Tolerances were measured, not guessed: each states the largest error seen on
+the samples (``benchmarks/validate.py`` prints them all) with a margin, and is
+tight enough that a flipped sign or a doubled value fails.  Where the pipeline
+does not yet reach a useful tolerance the test is a strict ``xfail`` giving the
+target and the error measured, so it turns into a failure (to be tightened)
+the day it starts passing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLES
+
+NAMES = ("runner_side", "runner_rear", "before_side", "after_side", "before_rear", "after_rear")
+SIDE = ("runner_side", "before_side", "after_side")
+REAR = ("runner_rear", "before_rear", "after_rear")
+
+
+@pytest.fixture(scope="session")
+def samples():
+    """``{name: (analysis, truth)}`` for every sample, each analysed once (pose from the disk cache)."""
+    from metrics.measure import analyze_track
+    from vision.extract import pose_track
+
+    out = {}
+    for name in NAMES:
+        clip = SAMPLES / f"{name}.mp4"
+        if not clip.is_file():
+            pytest.skip(f"synthetic sample {clip.name} not built (scripts/make_samples)")
+        truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+        analysis = analyze_track(pose_track(clip), treadmill_speed_kmh=truth["params"]["belt_speed_kmh"],
+                                 height_cm=100 * truth["params"]["height_m"])
+        out[name] = analysis, truth
+    return out
+
+
+def error(samples, name: str, metric: str) -> float:
+    """Measured minus true clip value of ``metric`` on sample ``name``."""
+    analysis, truth = samples[name]
+    assert metric in analysis.metrics, f"{name}: {metric} not measured"
+    return analysis.metrics[metric].value - truth["metrics"][metric]["value"]
+
+
+def test_samples_are_analysed_in_the_view_they_were_filmed_in(samples):
+    for name, (analysis, truth) in samples.items():
+        assert analysis.view["kind"] == truth["render"]["view"], name
+
+
+# Measured errors (deg): runner -1.25, before -0.91, after -1.32: the pose model's
+# shoulders sit a little behind the synthetic figure's.
+@pytest.mark.parametrize("name", SIDE)
+def test_trunk_lean_is_recovered_within_1_5_deg(samples, name):
+    assert abs(error(samples, name, "trunk_lean_deg")) <= 1.5
+
+
+# Measured errors (deg): runner +1.65, before -0.89, after +1.59.
+@pytest.mark.parametrize("name", REAR)
+def test_knee_collapse_is_recovered_within_2_deg(samples, name):
+    assert abs(error(samples, name, "knee_collapse_deg")) <= 2.0
+
+
+def test_trunk_lean_change_between_before_and_after_has_the_injected_size(samples):
+    """Before 2 deg, after 7 deg: the camera-independent part of the error cancels."""
+    change = (samples["after_side"][0].metrics["trunk_lean_deg"].value
+              - samples["before_side"][0].metrics["trunk_lean_deg"].value)
+    assert change == pytest.approx(5.0, abs=1.0)  # measured +4.59
+
+
+# --- Not reached yet.  Cause measured on runner_side: in ~10% of frames (a few frames
+# after each initial contact) the pose model puts the far foot's landmarks on the
+# stance foot, so the far foot looks "in contact" and gets extra or shifted contacts
+# (detected 29 strides for 26 true ones); rear view: initial contact found ~4-5
+# frames late and toe-off ~3 frames early (the belt moves along the camera axis).
+
+MISSED = "pose model merges the far foot onto the stance foot; events off (see module note)"
+
+
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured side -34..-6 spm, rear -31..+32 spm")
+@pytest.mark.parametrize("name", NAMES)
+def test_cadence_is_recovered_within_3_steps_per_minute(samples, name):
+    assert abs(error(samples, name, "cadence_spm")) <= 3.0
+
+
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured -81..-156 ms")
+@pytest.mark.parametrize("name", NAMES)
+def test_ground_contact_time_is_recovered_within_20_ms(samples, name):
+    assert abs(error(samples, name, "ground_contact_time_ms")) <= 20.0
+
+
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured -25..+17 cm (left and right disagree in sign)")
+@pytest.mark.parametrize("name", SIDE)
+def test_overstride_is_recovered_within_5_cm(samples, name):
+    assert abs(error(samples, name, "overstride_cm")) <= 5.0
+
+
+def test_foot_strike_before_retraining_is_rearfoot(samples):
+    # Truth 14.9 deg, measured 22.3 deg: the class is right, the angle is not (see below).
+    assert samples["before_side"][0].metrics["foot_strike_angle_deg"].value > 8
+
+
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; after_side measures 12.9 deg (rearfoot) for a true 2.7 deg")
+def test_foot_strike_after_retraining_is_midfoot(samples):
+    assert -1.6 <= samples["after_side"][0].metrics["foot_strike_angle_deg"].value <= 8
+
+
+PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the hip landmarks' line tilts less than the synthetic pelvis "
+                                                      "and rear-view stances are found too short")
+
+
+# Measured errors (deg): after_rear -1.57 (true 3), runner_rear -2.56 (true 4), before_rear -5.57 (true 5.8).
+@pytest.mark.parametrize("name", [pytest.param("runner_rear", marks=PELVIS_MISSED), "after_rear",
+                                  pytest.param("before_rear", marks=PELVIS_MISSED)])
+def test_pelvic_drop_is_recovered_within_2_deg(samples, name):
+    assert abs(error(samples, name, "pelvic_drop_deg")) <= 2.0
+
+
+@pytest.mark.xfail(strict=True, reason="pelvic drop is not recovered (see above), so neither is its 3->9 deg drift")
+def test_fatigue_drift_of_pelvic_drop_is_found_only_where_it_was_injected(samples):
+    before, after = (samples[n][0].metrics["pelvic_drop_deg"].drift or {} for n in ("before_rear", "after_rear"))
+    assert before.get("significant") and before["change"] > 0
+    assert not after.get("significant")
+
+
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured median |IC error| 2 frames (side), 4-5 (rear)")
+@pytest.mark.parametrize("name", NAMES)
+def test_initial_contact_is_found_within_one_frame_median(samples, name):
+    from metrics.validation import event_errors, truth_events
+
+    analysis, truth = samples[name]
+    errors = event_errors(analysis.events, truth_events(truth), "initial_contact")
+    assert errors.within(6) >= 0.9  # nearly every true contact has a detection nearby
+    assert errors.median_abs <= 1.0
