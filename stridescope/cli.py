@@ -19,11 +19,20 @@ from vision.errors import InputError
 COMMANDS = {
     "setup-model": "setup_model",
     "pose": "pose",
+    "synth": "synth",
+    "analyze": "analyze",
+    "app": "app",
+    "hash-password": "hash_password",
+    "report": "report",
+    "compare": "compare",
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stridescope", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="stridescope",
+        description="Running-gait analysis from video: per-stride measures, replays, reports, comparisons.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(f"stridescope.commands.{module_name}")

@@ -1,0 +1,55 @@
+"""``stridescope app``: start the browser app (Streamlit) on this machine."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+
+from stridescope.progress import ProgressBar
+from stridescope.session_service import import_samples
+from stridescope.settings import ROOT, load_settings
+from stridescope.storage import Repository
+from vision.model import resolve_model
+
+HELP = "start the Stridescope app in the browser (data stays on this machine)"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--port", type=int, default=8501, help="port to serve on")
+    parser.add_argument("--address", default="localhost",
+                        help="address to listen on; use 0.0.0.0 to serve a clinic network "
+                             "(then set STRIDESCOPE_PASSWORD_HASH, see `stridescope hash-password`)")
+    parser.add_argument("--samples", action="store_true",
+                        help="first analyse the bundled sample clips not analysed yet, so every page has something to show")
+
+
+def streamlit_argv(args, max_upload_mb: float) -> list[str]:
+    """The ``streamlit run`` command line for the app."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(max(1, math.ceil(max_upload_mb))),
+    ]
+
+
+def _terminal_progress(clip):
+    """Progress bars on the terminal for one sample clip, one bar per stage."""
+    bars: dict[str, ProgressBar] = {}
+    return lambda stage, done, total: bars.setdefault(stage, ProgressBar(f"{clip.stem}: {stage}"[:40]))(done, total)
+
+
+def run(args) -> int:
+    settings = load_settings()
+    if args.address not in ("localhost", "127.0.0.1", "::1") and not settings.password_hash:
+        print("stridescope: warning: serving beyond this machine without an access password "
+              "(set STRIDESCOPE_PASSWORD_HASH)", file=sys.stderr)
+    bundle = resolve_model()  # build the pose model now rather than during the first analysis
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.samples:
+        import_samples(Repository(settings), settings.samples_dir, progress=_terminal_progress)
+    print(f"pose model: {bundle.identity}\ndata folder: {settings.data_dir}\n"
+          f"open http://{args.address}:{args.port} in a browser (Ctrl+C to stop)", flush=True)
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working folder
+    os.execv(sys.executable, streamlit_argv(args, settings.max_upload_mb))

@@ -1,0 +1,269 @@
+"""What the app does, without the app: take a clip, analyse it, keep the session; open, step, compare.
+
+The workflow of a new session is all-or-nothing::
+
+    upload --check type, size, content--> work/clip
+           --pipeline + reports--------> work/analysis/...
+           --Repository.add_session----> files by hash + rows in one transaction
+
+Until the last step nothing is in the store, and the work folder is removed
+whatever happens.  Opening a stored session reads its files; nothing is
+recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+import stridescope
+from metrics.analysis import Analysis
+from reports import plots
+from reports.annotate import default_annotators, with_strip
+from reports.compare import compare
+from reports.cycle import cycle_curves
+from reports.html import render_comparison_html
+from reports.report import build_report
+from reports.sidebyside import write_side_by_side
+from reports.state import ClipStates
+from stridescope import uploads
+from stridescope.pipeline import ANALYSIS_FILE, POSE_FILE, analyze_clip
+from stridescope.storage import AnalysisMeta, NewSession, Repository, SessionInfo
+from vision.errors import InputError
+from vision.extract import file_sha256
+from vision.track import PoseTrack
+from vision.video import VideoInfo, iter_frames, probe
+
+StageProgress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``."""
+
+VIEWS = ("auto", "side", "rear")
+COMPARISON_FILE = "comparison.json"
+
+
+def analyse_upload(repo: Repository, source: BinaryIO, filename: str, new: NewSession,
+                   progress: StageProgress | None = None) -> int:
+    """Check, analyse and store an uploaded clip; return the new session's id.
+
+    Raises :class:`vision.errors.InputError` (with a one-line message) for a
+    clip that cannot be used; the store is then unchanged.
+    """
+    label = uploads.clip_label(filename)
+    with repo.workspace() as work:
+        _report(progress, "checking the clip", 0, 1)
+        clip = work / "clip"
+        uploads.receive(source, label, clip, repo.settings.max_upload_bytes)
+        _report(progress, "checking the clip", 1, 1)
+        out = work / "analysis"
+        analysis = analyze_clip(
+            clip, out, view=new.view_requested, treadmill_speed_kmh=new.treadmill_speed_kmh,
+            height_cm=new.height_cm, capture_fps=new.capture_fps, model=None, progress=progress,
+        )
+        # The stored analysis names the stored clip, so reports made from it later find the video.
+        analysis.clip["path"] = str(repo.files.path(file_sha256(clip)))
+        analysis.save(out / ANALYSIS_FILE)
+        _write_reports(analysis, out, clip, new.athlete_name, progress)
+        _report(progress, "saving the session", 0, 1)
+        session_id = repo.add_session(replace(new, clip_label=label), clip, out, analysis_meta(analysis))
+        _report(progress, "saving the session", 1, 1)
+        return session_id
+
+
+def analyse_file(repo: Repository, path: Path, new: NewSession,
+                 progress: StageProgress | None = None) -> int:
+    """:func:`analyse_upload` for a clip on disk (a bundled sample)."""
+    with open(path, "rb") as source:
+        return analyse_upload(repo, source, path.name, new, progress)
+
+
+def _write_reports(analysis: Analysis, out: Path, clip: Path, athlete: str,
+                   progress: StageProgress | None) -> None:
+    """The annotated replay, stills, plots, HTML/PDF report and exports, beside ``analysis.json``."""
+    build_report(analysis, PoseTrack.load(out / POSE_FILE), out, clip=clip, athlete=athlete,
+                 progress=lambda step: lambda done, total: _report(progress, step, done, total))
+
+
+def _report(progress: StageProgress | None, stage: str, done: int, total: int) -> None:
+    if progress:
+        progress(stage, done, total)
+
+
+def analysis_meta(analysis: Analysis) -> AnalysisMeta:
+    """What the database keeps about an analysis: versions, view, and each metric's headline value."""
+    summary = {
+        name: {"value": m.value, "unit": m.unit, "left": m.left, "right": m.right,
+               "confidence": m.confidence.level if m.confidence else None}
+        for name, m in analysis.metrics.items()
+    }
+    return AnalysisMeta(
+        model=analysis.model,
+        code_version=str(analysis.software.get("stridescope", stridescope.__version__)),
+        view_kind=str(analysis.view.get("kind", "unknown")),
+        summary=summary,
+        software=analysis.software,
+    )
+
+
+def load_analysis(session: SessionInfo) -> Analysis:
+    """The stored ``analysis.json`` of a session."""
+    return Analysis.load(session.file(ANALYSIS_FILE))
+
+
+def sample_clips(folder: Path) -> list[Path]:
+    """The bundled example clips, by name."""
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in uploads.ACCEPTED_SUFFIXES)
+
+
+SAMPLE_ATHLETE = "Sample runner"
+
+
+def sample_session(clip: Path) -> NewSession:
+    """What a therapist would type for a bundled sample: belt speed and height from its ``.truth.json``.
+
+    The measured values in that file are never read here.
+    """
+    facts = clip.with_suffix(".truth.json")
+    params = json.loads(facts.read_text()).get("params", {}) if facts.is_file() else {}
+    height_m = params.get("height_m")
+    return NewSession(athlete_name=SAMPLE_ATHLETE, clip_label=clip.name, view_requested="auto",
+                      treadmill_speed_kmh=params.get("belt_speed_kmh"),
+                      height_cm=100 * height_m if height_m else None, notes="bundled sample")
+
+
+def import_samples(repo: Repository, folder: Path,
+                   progress: Callable[[Path], StageProgress | None] = lambda clip: None) -> list[int]:
+    """Analyse every bundled sample not stored yet (so a new installation has sessions to show)."""
+    return [analyse_file(repo, clip, sample_session(clip), progress(clip))
+            for clip in sample_clips(folder) if not repo.has_clip(file_sha256(clip))]
+
+
+class NotComparableError(InputError):
+    """Two sessions share no complete stride of one foot to align the replays on."""
+
+
+@dataclass(frozen=True)
+class ComparisonFiles:
+    """A comparison of two sessions as stored in its folder."""
+
+    folder: Path
+
+    @property
+    def replay(self) -> Path:
+        return self.folder / "sidebyside.mp4"
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "comparison.html"
+
+    @property
+    def curves(self) -> list[Path]:
+        return sorted(self.folder.glob("*.png"))
+
+    def changes(self) -> list[dict]:
+        """Per metric: before, after, change, direction relative to the reference, detectable change."""
+        return json.loads((self.folder / COMPARISON_FILE).read_text())["changes"]
+
+
+def compare_sessions(repo: Repository, before: SessionInfo, after: SessionInfo,
+                     progress: StageProgress | None = None) -> ComparisonFiles:
+    """The comparison of two stored sessions: made once, then read from its folder."""
+    out = repo.comparison_dir(before.analysis_id, after.analysis_id)
+    if not (out / COMPARISON_FILE).is_file():
+        with repo.workspace() as work:
+            made = work / "comparison"
+            _write_comparison(before, after, made, progress)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(made, out)  # the folder appears complete or not at all
+    return ComparisonFiles(out)
+
+
+def _write_comparison(before: SessionInfo, after: SessionInfo, out: Path,
+                      progress: StageProgress | None) -> None:
+    """The files of a comparison, as ``stridescope compare`` writes them, into ``out``."""
+    out.mkdir(parents=True)
+    labels = tuple(f"{word} · {s.recorded_at.astimezone():%d %b %Y}"
+                   for word, s in (("before", before), ("after", after)))
+    (a, track_a), (b, track_b) = [(load_analysis(s), PoseTrack.load(s.file(POSE_FILE)))
+                                  for s in (before, after)]
+    result = compare(a, b, *labels)
+    curves = {labels[0]: cycle_curves(a, track_a), labels[1]: cycle_curves(b, track_b)}
+    overlay = plots.png(plots.plot_gait_cycle(curves))
+    (out / "gait_cycle_compare.png").write_bytes(overlay)
+    try:
+        video, plan = write_side_by_side(
+            a, track_a, b, track_b, out / "sidebyside.mp4", labels=labels,
+            clips=(before.clip_path, after.clip_path),
+            progress=lambda done, total: _report(progress, "side-by-side replay", done, total))
+    except ValueError as e:  # no stride to align on
+        raise NotComparableError(f"these two sessions cannot be shown side by side: {e}") from e
+    html = render_comparison_html(result, overlay, video.path.name)
+    (out / "comparison.html").write_text(html, encoding="utf-8")
+    changes = [{"metric": c.name, "unit": c.unit, "before": c.before, "after": c.after, "change": c.change,
+                "direction": c.direction, "mdc": c.detectable.value, "exceeds_mdc": c.exceeds_mdc,
+                "sentence": c.sentence()} for c in result.changes]
+    (out / COMPARISON_FILE).write_text(json.dumps({
+        "before": labels[0], "after": labels[1], "aligned_on": plan.foot, "aligned_strides": plan.n_strides,
+        "changes": changes}, indent=2))
+
+
+@dataclass
+class _Cursor:
+    frames: Iterator[tuple[int, float, np.ndarray]]
+    index: int = -1
+
+
+class FrameStepper:
+    """Frames of a stored clip with the replay's annotations, for stepping one at a time.
+
+    Stepping forward continues the open decoder; stepping back restarts it
+    (clips have few key frames), and the last few frames are kept so back
+    and forth is instant.
+    """
+
+    def __init__(self, session: SessionInfo, keep: int = 16):
+        self.analysis = load_analysis(session)
+        track = PoseTrack.load(session.file(POSE_FILE))
+        self.info: VideoInfo = probe(session.clip_path, capture_fps=self.analysis.clip.get("capture_fps"))
+        self.states = ClipStates(self.analysis, track)
+        self.layers = default_annotators(self.states.stance_intervals())
+        self.n_frames = min(self.info.n_frames, len(self.states))
+        self._recent: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._keep = keep
+        self._cursor: _Cursor | None = None
+        self._lock = threading.Lock()
+
+    def time_of(self, index: int) -> float:
+        return self.states.time_of(index)
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` (RGB) with skeleton, angles and readouts drawn as on the replay."""
+        with self._lock:
+            if index not in self._recent:
+                scene = with_strip(self._decoded(index))  # as on the replay: timeline below the frame
+                state = self.states[index]
+                for layer in self.layers:
+                    scene = layer.annotate(scene, state)
+                self._recent[index] = scene
+                while len(self._recent) > self._keep:
+                    self._recent.popitem(last=False)
+            self._recent.move_to_end(index)
+            return self._recent[index]
+
+    def _decoded(self, index: int) -> np.ndarray:
+        if not 0 <= index < self.n_frames:
+            raise IndexError(f"frame {index} is outside 0..{self.n_frames - 1}")
+        if self._cursor is None or self._cursor.index >= index:
+            self._cursor = _Cursor(iter_frames(self.info))
+        for i, _, rgb in self._cursor.frames:
+            self._cursor.index = i
+            if i == index:
+                return rgb
+        raise IndexError(f"frame {index} could not be decoded")

@@ -1,0 +1,1 @@
+"""The Streamlit pages of ``app.py``: layout only, calling :mod:`stridescope.session_service`."""

@@ -1,0 +1,62 @@
+"""Athletes: each one's sessions and how the key measures changed over time."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from reports.labels import fmt, title
+from stridescope.storage import Repository, SessionInfo
+from stridescope.webapp.common import KEY_METRICS, open_session
+
+
+def show(repo: Repository) -> None:
+    st.title("Athletes")
+    athletes = repo.athletes()
+    if not athletes:
+        st.info("No athletes yet: each new analysis names one.")
+        return
+    by_id = {a.id: a for a in athletes}
+    athlete_id = st.selectbox("Athlete", list(by_id), key="athlete_page",
+                              format_func=lambda i: f"{by_id[i].name} ({by_id[i].n_sessions} sessions)")
+    sessions = repo.sessions(athlete_id=athlete_id)
+    if not sessions:
+        st.info("This athlete has no sessions left.")
+        return
+    st.subheader("Sessions")
+    for s in sessions:
+        left, right = st.columns([6, 1])
+        cadence = s.summary.get("cadence_spm", {}).get("value")
+        left.write(f"{s.recorded_at.astimezone():%Y-%m-%d %H:%M} · {s.view_kind} view · {s.clip_label} · "
+                   f"cadence {fmt(cadence, 'steps/min')}" + (f" · {s.notes}" if s.notes else ""))
+        if right.button("Open", key=f"athlete-open-{s.id}"):
+            open_session(s.id)
+    st.subheader("Trends")
+    trend = trend_table(sessions)
+    if trend["session"].nunique() < 2:
+        st.caption("Trends appear once the athlete has two sessions.")
+        return
+    st.altair_chart(trend_chart(trend), width="stretch")
+
+
+def trend_table(sessions: list[SessionInfo]) -> pd.DataFrame:
+    """One row per (session, key measure): date, measure heading with unit, value."""
+    rows = [
+        {"session": s.id, "date": s.recorded_at.astimezone().replace(tzinfo=None),
+         "measure": f"{title(name)} ({v['unit']})", "value": v["value"]}
+        for s in sessions for name, v in s.summary.items()
+        if name in KEY_METRICS and v.get("value") is not None
+    ]
+    return pd.DataFrame(rows, columns=["session", "date", "measure", "value"])
+
+
+def trend_chart(trend: pd.DataFrame) -> alt.FacetChart:
+    """Small multiples, one per measure, each on its own scale: value over date with a point per session."""
+    return alt.Chart(trend).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        tooltip=["date:T", "measure:N", alt.Tooltip("value:Q", format=".1f"), "session:Q"],
+    ).properties(width=320, height=140).facet(
+        facet=alt.Facet("measure:N", title=None), columns=2,
+    ).resolve_scale(y="independent")

@@ -1,0 +1,115 @@
+"""What every page shares: the repository, moving between pages, the password gate."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stridescope.passwords import verify_password
+from stridescope.settings import Settings, load_settings
+from stridescope.storage import Repository, SessionInfo
+
+# The measures shown first and trended over time, in the order a therapist reads them.
+KEY_METRICS = ("cadence_spm", "ground_contact_time_ms", "overstride_cm", "overstride_pct_leg",
+               "foot_strike_angle_deg", "knee_flexion_at_contact_deg", "trunk_lean_deg",
+               "vertical_oscillation_cm", "pelvic_drop_deg", "knee_collapse_deg")
+
+@st.cache_resource
+def _repository(settings: Settings) -> Repository:
+    repo = Repository(settings)
+    repo.collect_garbage()  # leftovers of an analysis interrupted by a crash or restart
+    return repo
+
+
+def repository() -> Repository:
+    """The process's repository for the configured data folder (opened once)."""
+    return _repository(load_settings())
+
+
+def go_to(page: str, **state) -> None:
+    """Switch to ``page`` on the next run, setting session ``state`` first (e.g. ``session_id``)."""
+    st.session_state.update(state)
+    st.session_state["_goto"] = page
+    st.rerun()
+
+
+def current_page(pages: list[str]) -> str:
+    """The page chosen in the sidebar (or by :func:`go_to`)."""
+    if "_goto" in st.session_state:
+        st.session_state["page"] = st.session_state.pop("_goto")
+    return st.sidebar.radio("Go to", pages, key="page")
+
+
+# Stage names of the pipeline and reports, as a progress bar says them.
+STAGE_NAMES = {
+    "pose": "Finding the runner in each frame",
+    "metrics": "Measuring each stride",
+    "write": "Writing the measures",
+    "replay": "Drawing the annotated replay",
+}
+
+
+def progress_bar(first_text: str):
+    """A progress bar and its ``progress(stage, done, total)`` callback."""
+    bar = st.progress(0.0, text=first_text)
+
+    def update(stage: str, done: int, total: int) -> None:
+        name = STAGE_NAMES.get(stage, stage[:1].upper() + stage[1:])
+        counts = f" ({done}/{total})" if total > 1 else ""
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=name + counts)
+
+    return bar, update
+
+
+def table(rows: list[dict]) -> None:
+    """A table tall enough to show every row without scrolling inside it."""
+    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)
+
+
+def fitted(width: int, height: int, max_height_px: int = 620, page_px: int = 1100):
+    """A container narrow enough that a ``width`` x ``height`` picture is at most ``max_height_px`` tall.
+
+    Portrait phone clips would otherwise fill several screens.
+    """
+    share = min(1.0, max_height_px * width / max(height, 1) / page_px)
+    if share > 0.95:
+        return st.container()
+    return st.columns([share, 1 - share])[0]
+
+
+def password_ok(settings: Settings) -> bool:
+    """True if no password is configured or this browser session gave the right one."""
+    if not settings.password_hash or st.session_state.get("authenticated"):
+        return True
+    st.title("Stridescope")
+    with st.form("login"):
+        password = st.text_input("Access password", type="password")
+        if st.form_submit_button("Enter"):
+            if verify_password(password, settings.password_hash):
+                st.session_state["authenticated"] = True
+                st.rerun()
+            st.error("That password is not right.")
+    return False
+
+
+def session_picker(sessions: list[SessionInfo], label: str, key: str, default_index: int = 0) -> SessionInfo:
+    """A select box of ``sessions`` returning the chosen one.
+
+    The choice is remembered across pages (``{key}_last``) and can be set by
+    :func:`open_session` or :func:`go_to` with ``{key}_open``.
+    """
+    ids = [s.id for s in sessions]
+    wanted = st.session_state.pop(f"{key}_open", None)
+    if wanted in ids:
+        st.session_state[key] = wanted
+    elif st.session_state.get(key) not in ids:
+        last = st.session_state.get(f"{key}_last")
+        st.session_state[key] = last if last in ids else ids[min(default_index, len(ids) - 1)]
+    by_id = {s.id: s for s in sessions}
+    chosen = st.selectbox(label, ids, key=key, format_func=lambda i: by_id[i].label)
+    st.session_state[f"{key}_last"] = chosen
+    return by_id[chosen]
+
+
+def open_session(session_id: int) -> None:
+    """Show the results of a stored session."""
+    go_to("Results", results_session_open=session_id)

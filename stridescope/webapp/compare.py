@@ -1,0 +1,62 @@
+"""Compare: two stored sessions side by side, the change in each measure, overlaid curves."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from reports.labels import fmt, title
+from stridescope import session_service as service
+from stridescope.storage import Repository
+from stridescope.webapp.common import fitted, progress_bar, session_picker, table
+from vision.errors import InputError
+from vision.video import probe
+
+
+def show(repo: Repository) -> None:
+    st.title("Compare")
+    sessions = repo.sessions()
+    if len(sessions) < 2:
+        st.info("Comparing needs two sessions; analyse another clip first.")
+        return
+    left, right = st.columns(2)
+    with left:
+        before = session_picker(sessions, "Before", key="compare_before", default_index=1)
+    with right:
+        after = session_picker(sessions, "After", key="compare_after", default_index=0)
+    if before.id == after.id:
+        st.warning("Choose two different sessions.")
+        return
+    st.caption(f"{before.clip_label} → {after.clip_label}"
+               + ("" if before.athlete_id == after.athlete_id else " (two different athletes)"))
+    bar, progress = progress_bar("Preparing the comparison…")
+    try:
+        comparison = service.compare_sessions(repo, before, after, progress)
+    except InputError as e:
+        bar.empty()
+        st.error(str(e))
+        return
+    bar.empty()
+    st.subheader("Side by side, aligned at initial contact")
+    info = probe(comparison.replay)
+    with fitted(info.width, info.height):
+        st.video(str(comparison.replay), format="video/mp4")
+    st.subheader("What changed")
+    table(change_rows(comparison.changes()))
+    st.subheader("Curves over the gait cycle")
+    for path in comparison.curves:
+        st.image(str(path))
+    st.download_button("Comparison report (HTML)", comparison.report.read_bytes, on_click="ignore",
+                       file_name=f"stridescope-compare-{before.id}-{after.id}.html", mime="text/html")
+
+
+def change_rows(changes: list[dict]) -> list[dict]:
+    """The change table: each measure before and after, and whether the change is beyond noise."""
+    beyond = {True: "yes", False: "no (within noise)", None: "—"}
+    return [{
+        "Measure": title(c["metric"]),
+        "Before": fmt(c["before"], c["unit"]),
+        "After": fmt(c["after"], c["unit"]),
+        "Change": fmt(c["change"], c["unit"], signed=True),
+        "Relative to reference": c["direction"],
+        "Beyond detectable change": beyond[c["exceeds_mdc"]],
+    } for c in changes]

@@ -1,0 +1,170 @@
+"""Results of one stored session: findings, the replay, frame stepping, measures, plots, downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.analysis import Analysis
+from reports.labels import fmt, reference_text, title
+from stridescope import session_service as service
+from stridescope.storage import Repository, SessionInfo
+from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
+
+SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
+QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
+CONFIDENCE = {"high": "● high", "medium": "◐ medium", "low": "○ low"}
+
+
+@st.cache_resource(max_entries=4)
+def _stepper(session_id: int, _session: SessionInfo) -> service.FrameStepper:
+    return service.FrameStepper(_session)
+
+
+@st.cache_data(max_entries=16)
+def _analysis(session_id: int, _session: SessionInfo) -> Analysis:
+    return service.load_analysis(_session)
+
+
+def show(repo: Repository) -> None:
+    st.title("Results")
+    sessions = repo.sessions()
+    if not sessions:
+        st.info("No sessions yet: start with **New analysis**.")
+        return
+    session = session_picker(sessions, "Session", key="results_session")
+    analysis = _analysis(session.id, session)
+    _header(session, analysis)
+    _findings(analysis)
+    _headline(analysis)
+    replay_tab, frames_tab, table_tab, plots_tab, files_tab = st.tabs(
+        ["Replay", "Frame by frame", "Measures", "Plots", "Downloads"])
+    with replay_tab:
+        _replay(session)
+    with frames_tab:
+        _frames(session)
+    with table_tab:
+        table(metric_rows(analysis))
+    with plots_tab:
+        _plots(session)
+    with files_tab:
+        _downloads(session)
+        _delete(repo, session)
+
+
+def _header(session: SessionInfo, analysis: Analysis) -> None:
+    facts = [f"**{session.athlete_name}**", f"{session.recorded_at.astimezone():%d %b %Y %H:%M}",
+             f"clip *{session.clip_label}*", f"{session.view_kind} view"]
+    if session.treadmill_speed_kmh:
+        facts.append(f"treadmill {session.treadmill_speed_kmh:g} km/h")
+    if session.height_cm:
+        facts.append(f"height {session.height_cm:g} cm")
+    st.markdown(" · ".join(facts))
+    if session.notes:
+        st.caption(f"Notes: {session.notes}")
+    st.caption(f"Analysed by Stridescope {session.code_version} with pose model {session.model}; "
+               f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
+    for note in analysis.quality:
+        QUALITY.get(note.severity, st.warning)(note.message)
+
+
+def _findings(analysis: Analysis) -> None:
+    st.subheader("Findings")
+    if not analysis.findings:
+        st.write("Nothing stands out against the reference ranges.")
+    for f in analysis.findings:
+        SEVERITY.get(f.severity, st.info)(f.text)
+
+
+def _headline(analysis: Analysis) -> None:
+    shown = [analysis.metrics[k] for k in KEY_METRICS if k in analysis.metrics][:5]
+    for col, m in zip(st.columns(max(len(shown), 1)), shown):
+        col.metric(title(m.name), fmt(m.value, m.unit), help=m.definition, border=True)
+
+
+def metric_rows(analysis: Analysis) -> list[dict]:
+    """The measures as table rows: value, sides, reference range and confidence."""
+    rows = []
+    for m in analysis.metrics.values():
+        rows.append({
+            "Measure": title(m.name),
+            "Value": fmt(m.value, m.unit),
+            "Left": fmt(m.left, m.unit),
+            "Right": fmt(m.right, m.unit),
+            "Confidence": CONFIDENCE.get(m.confidence.level, m.confidence.level) if m.confidence else "—",
+            "Reference": reference_text(m.reference),
+            "Strides": m.n_strides,
+            "Definition": m.definition,
+            "Source": m.reference.source if m.reference else "",
+        })
+    return rows
+
+
+def _replay(session: SessionInfo) -> None:
+    replay = session.file("replay.mp4")
+    if replay is None:
+        st.info("This session has no annotated replay.")
+        return
+    with fitted(*_clip_size(session)):
+        st.video(str(replay), format="video/mp4")
+
+
+def _clip_size(session: SessionInfo) -> tuple[int, int]:
+    clip = _analysis(session.id, session).clip
+    return clip["width"], clip["height"]
+
+
+def _frames(session: SessionInfo) -> None:
+    stepper = _stepper(session.id, session)
+    key = f"frame-{session.id}"
+    last = stepper.n_frames - 1
+    st.session_state.setdefault(key, 0)
+
+    def step(delta: int) -> None:
+        st.session_state[key] = min(max(st.session_state[key] + delta, 0), last)
+
+    prev, slider, nxt = st.columns([2, 8, 2])
+    prev.button("◀ Previous", on_click=step, args=(-1,), key=f"prev-{session.id}")
+    nxt.button("Next ▶", on_click=step, args=(1,), key=f"next-{session.id}")
+    index = slider.slider("Frame", 0, last, key=key, label_visibility="collapsed")
+    frame = stepper.frame(index)
+    with fitted(frame.shape[1], frame.shape[0]):
+        st.image(frame, caption=f"frame {index} of {last} · {stepper.time_of(index):.3f} s", width="stretch")
+
+
+def _plots(session: SessionInfo) -> None:
+    plots = sorted((role, path) for role, path in session.files.items()
+                   if role.endswith(".png") and "plot" in role)
+    if not plots:
+        st.info("This session has no plots.")
+    for role, path in plots:
+        st.image(str(path), caption=role.rsplit("/", 1)[-1].removesuffix(".png").replace("_", " "))
+
+
+DOWNLOADS = [  # (label, role, MIME type)
+    ("Report (HTML)", "report.html", "text/html"),
+    ("Report (PDF)", "report.pdf", "application/pdf"),
+    ("Strides (CSV)", "strides.csv", "text/csv"),
+    ("Motion capture (C3D)", "landmarks.c3d", "application/octet-stream"),
+    ("Annotated replay (MP4)", "replay.mp4", "video/mp4"),
+    ("Analysis data (JSON)", "analysis.json", "application/json"),
+]
+
+
+def _downloads(session: SessionInfo) -> None:
+    stem = f"stridescope-{session.id}"
+    for label, role, mime in DOWNLOADS:
+        path = session.file(role)
+        if path is not None:
+            # A callable is read only when clicked: replays are too big to hold per browser tab.
+            st.download_button(label, path.read_bytes, file_name=f"{stem}-{role}", mime=mime,
+                               key=f"dl-{role}", on_click="ignore")
+
+
+def _delete(repo: Repository, session: SessionInfo) -> None:
+    st.divider()
+    if not st.checkbox("Delete this session…", key=f"delete-{session.id}"):
+        return
+    st.warning(f"This permanently deletes {session.label}, its clip and its reports.")
+    if st.button("Yes, delete permanently", type="primary", key=f"confirm-delete-{session.id}"):
+        repo.delete_session(session.id)
+        go_to("Start")

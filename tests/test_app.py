@@ -1,0 +1,180 @@
+"""The app's pages, driven through Streamlit's AppTest (no browser).
+
+Each test gets its own data folder through STRIDESCOPE_DATA.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from reports.labels import fmt
+from stridescope.passwords import hash_password
+from stridescope.settings import load_settings
+from stridescope.storage import Repository
+from tests.conftest import ROOT, SAMPLES
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("STRIDESCOPE_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("STRIDESCOPE_DB_URL", raising=False)
+    monkeypatch.delenv("STRIDESCOPE_PASSWORD_HASH", raising=False)
+    return tmp_path / "data"
+
+
+def app(timeout: float = 30) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=timeout)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in [*at.markdown, *at.info, *at.error, *at.warning, *at.caption])
+
+
+def test_the_first_page_says_what_to_do_first(data_dir):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Stridescope"
+    assert "Start here" in [h.value for h in at.subheader]
+    assert "New analysis" in texts(at) and "No sessions yet" in texts(at)
+    at.button[0].click().run()  # "Start a new analysis"
+    assert at.title[0].value == "New analysis"
+
+
+def test_every_page_opens_on_an_empty_database(data_dir):
+    at = app().run()
+    for page in at.sidebar.radio[0].options:
+        at.sidebar.radio[0].set_value(page).run()
+        assert not at.exception, page
+        assert at.title[0].value == (page if page != "Start" else "Stridescope")
+
+
+def test_a_bad_upload_is_refused_with_its_message_and_nothing_is_stored(data_dir):
+    at = app().run()
+    at.sidebar.radio[0].set_value("New analysis").run()
+    at.text_input(key="athlete_name").set_value("Anna Berg")
+    at.file_uploader(key="upload").upload("holiday.mp4", b"this is a letter, not a video" * 40, "video/mp4")
+    at.run()
+    at.button[0].click().run()  # "Analyse"
+    assert not at.exception
+    assert [e.value for e in at.error] == ["holiday.mp4: not a video file FFmpeg can read"]
+    repo = Repository(load_settings())
+    assert repo.counts() == {"athletes": 0, "sessions": 0, "analyses": 0, "analysis_files": 0}
+    assert list(repo.files.hashes()) == []
+
+
+def test_with_a_password_configured_nothing_shows_until_it_is_given(data_dir, monkeypatch):
+    monkeypatch.setenv("STRIDESCOPE_PASSWORD_HASH", hash_password("clinic-42"))
+    at = app().run()
+    assert not at.sidebar.radio and "Start here" not in [h.value for h in at.subheader]
+    at.text_input[0].set_value("wrong")
+    at.button[0].click().run()
+    assert at.error[0].value == "That password is not right."
+    assert not at.sidebar.radio
+    at.text_input[0].set_value("clinic-42")
+    at.button[0].click().run()
+    assert at.sidebar.radio and "Start here" in [h.value for h in at.subheader]
+
+
+# -- pages over stored sessions (one real analysis per sample clip, shared by these tests) ----------
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory) -> Path:
+    """A data folder holding the before/after samples of one athlete, analysed through the service."""
+    from stridescope import session_service as service
+    from stridescope.storage import NewSession
+
+    data = tmp_path_factory.mktemp("analysed") / "data"
+    repo = Repository(load_settings({"STRIDESCOPE_DATA": str(data)}))
+    for name, notes in [("before_side.mp4", "old shoes"), ("after_side.mp4", "cue: quicker steps")]:
+        service.analyse_file(repo, SAMPLES / name, NewSession(
+            athlete_name="Sam Sample", clip_label="", view_requested="side", treadmill_speed_kmh=10.0,
+            notes=notes))
+    return data
+
+
+@pytest.fixture
+def stored(analysed, tmp_path, monkeypatch) -> Repository:
+    """A private copy of the analysed data folder, configured for the app."""
+    data = tmp_path / "data"
+    shutil.copytree(analysed, data)
+    monkeypatch.setenv("STRIDESCOPE_DATA", str(data))
+    monkeypatch.delenv("STRIDESCOPE_PASSWORD_HASH", raising=False)
+    return Repository(load_settings())
+
+
+def results_page(timeout: float = 60) -> AppTest:
+    at = app(timeout).run()
+    at.sidebar.radio[0].set_value("Results").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_results_show_findings_first_then_measures_with_reference_and_confidence(stored):
+    at = results_page()
+    headings = [h.value for h in at.subheader]
+    assert headings[0] == "Findings"
+    latest = stored.sessions()[0]
+    assert latest.clip_label == "after_side.mp4"
+    cadence = next(m for m in at.metric if m.label == "Cadence")
+    assert cadence.value == fmt(latest.summary["cadence_spm"]["value"], latest.summary["cadence_spm"]["unit"])
+    table = at.dataframe[0].value
+    assert {"Measure", "Value", "Reference", "Confidence"} <= set(table.columns)
+    assert "Cadence" in set(table["Measure"])
+    assert table["Confidence"].str.contains("high|medium|low").all()
+
+
+def test_results_step_frame_by_frame(stored):
+    at = results_page()
+    assert at.slider[0].value == 0
+    at.button(key=f"next-{stored.sessions()[0].id}").click().run()
+    at.button(key=f"next-{stored.sessions()[0].id}").click().run()
+    assert at.slider[0].value == 2
+    assert at.image[0].captions[0].startswith("frame 2 of")
+    at.button(key=f"prev-{stored.sessions()[0].id}").click().run()
+    assert at.slider[0].value == 1
+
+
+def test_results_offer_the_report_exports_and_replay(stored):
+    at = results_page()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Report (HTML)", "Strides (CSV)", "Annotated replay (MP4)"} <= labels
+
+
+def test_deleting_a_session_needs_confirmation(stored):
+    at = results_page()
+    sid = stored.sessions()[0].id
+    at.checkbox(key=f"delete-{sid}").check().run()
+    assert stored.session(sid) is not None  # ticking the box alone deletes nothing
+    at.button(key=f"confirm-delete-{sid}").click().run()
+    assert stored.session(sid) is None and len(stored.sessions()) == 1
+    assert at.title[0].value == "Stridescope"
+
+
+def test_athletes_page_lists_sessions_and_trends(stored):
+    at = app(60).run()
+    at.sidebar.radio[0].set_value("Athletes").run()
+    assert not at.exception
+    assert "Sam Sample (2 sessions)" in at.selectbox[0].options
+    assert "Trends" in [h.value for h in at.subheader]
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_compare_shows_the_change_table_and_the_side_by_side_replay(stored):
+    at = app(300).run()
+    at.sidebar.radio[0].set_value("Compare").run()
+    assert not at.exception, at.exception
+    assert at.caption[0].value == "before_side.mp4 → after_side.mp4"
+    assert [h.value for h in at.subheader] == [
+        "Side by side, aligned at initial contact", "What changed", "Curves over the gait cycle"]
+    changes = at.dataframe[0].value
+    assert "Cadence" in set(changes["Measure"])
+    assert set(changes["Beyond detectable change"]) <= {"yes", "no (within noise)", "—"}
+    before, after = stored.sessions()[1], stored.sessions()[0]
+    cached = stored.comparison_dir(before.analysis_id, after.analysis_id)
+    assert (cached / "sidebyside.mp4").stat().st_size > 0  # made once, read from here next time
