@@ -321,6 +321,14 @@ def with_strip(rgb: np.ndarray) -> np.ndarray:
     return np.vstack([rgb, strip])
 
 
+def annotated_frame(rgb: np.ndarray, state, layers) -> np.ndarray:
+    """A clip frame as the replay shows it: timeline strip below, then every layer drawn in order."""
+    scene = with_strip(rgb)
+    for layer in layers:
+        scene = layer.annotate(scene, state)
+    return scene
+
+
 class TimelineAnnotator:
     """The strip below the frame: each foot's ground contacts as bars, and a cursor at the current time.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.analysis import Analysis
-from reports.annotate import default_annotators, with_strip
+from reports.annotate import annotated_frame, default_annotators, with_strip
 from reports.state import ClipStates
 from reports.video_writer import H264Writer
 from vision.track import PoseTrack
@@ -56,12 +56,7 @@ def write_replay(analysis: Analysis, track: PoseTrack, out: str | Path, clip: st
                 break
             if index not in wanted:
                 continue
-            scene = with_strip(rgb)
-            if index < len(states):
-                state = states[index]
-                for layer in layers:
-                    scene = layer.annotate(scene, state)
-            writer.write(scene)
+            writer.write(annotated_frame(rgb, states[index], layers) if index < len(states) else with_strip(rgb))
             if progress:
                 progress(writer.frames, len(wanted))
     return ReplayResult(Path(out), writer.frames, fps, time.monotonic() - start)

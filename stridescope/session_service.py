@@ -26,13 +26,9 @@ import numpy as np
 
 import stridescope
 from metrics.analysis import Analysis
-from reports import plots
-from reports.annotate import default_annotators, with_strip
-from reports.compare import compare
-from reports.cycle import cycle_curves
-from reports.html import render_comparison_html
+from reports.annotate import annotated_frame, default_annotators
+from reports.compare_report import COMPARISON_JSON, write_comparison
 from reports.report import build_report
-from reports.sidebyside import write_side_by_side
 from reports.state import ClipStates
 from stridescope import uploads
 from stridescope.pipeline import ANALYSIS_FILE, POSE_FILE, analyze_clip
@@ -46,7 +42,7 @@ StageProgress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``."""
 
 VIEWS = ("auto", "side", "rear")
-COMPARISON_FILE = "comparison.json"
+COMPARISON_FILE = COMPARISON_JSON
 
 
 def analyse_upload(repo: Repository, source: BinaryIO, filename: str, new: NewSession,
@@ -193,25 +189,12 @@ def _write_comparison(before: SessionInfo, after: SessionInfo, out: Path,
                    for word, s in (("before", before), ("after", after)))
     (a, track_a), (b, track_b) = [(load_analysis(s), PoseTrack.load(s.file(POSE_FILE)))
                                   for s in (before, after)]
-    result = compare(a, b, *labels)
-    curves = {labels[0]: cycle_curves(a, track_a), labels[1]: cycle_curves(b, track_b)}
-    overlay = plots.png(plots.plot_gait_cycle(curves))
-    (out / "gait_cycle_compare.png").write_bytes(overlay)
     try:
-        video, plan = write_side_by_side(
-            a, track_a, b, track_b, out / "sidebyside.mp4", labels=labels,
-            clips=(before.clip_path, after.clip_path),
-            progress=lambda done, total: _report(progress, "side-by-side replay", done, total))
+        write_comparison(a, track_a, b, track_b, out, labels=labels,
+                         clips=(before.clip_path, after.clip_path),
+                         progress=lambda done, total: _report(progress, "side-by-side replay", done, total))
     except ValueError as e:  # no stride to align on
         raise NotComparableError(f"these two sessions cannot be shown side by side: {e}") from e
-    html = render_comparison_html(result, overlay, video.path.name)
-    (out / "comparison.html").write_text(html, encoding="utf-8")
-    changes = [{"metric": c.name, "unit": c.unit, "before": c.before, "after": c.after, "change": c.change,
-                "direction": c.direction, "mdc": c.detectable.value, "exceeds_mdc": c.exceeds_mdc,
-                "sentence": c.sentence()} for c in result.changes]
-    (out / COMPARISON_FILE).write_text(json.dumps({
-        "before": labels[0], "after": labels[1], "aligned_on": plan.foot, "aligned_strides": plan.n_strides,
-        "changes": changes}, indent=2))
 
 
 @dataclass
@@ -247,11 +230,7 @@ class FrameStepper:
         """Frame ``index`` (RGB) with skeleton, angles and readouts drawn as on the replay."""
         with self._lock:
             if index not in self._recent:
-                scene = with_strip(self._decoded(index))  # as on the replay: timeline below the frame
-                state = self.states[index]
-                for layer in self.layers:
-                    scene = layer.annotate(scene, state)
-                self._recent[index] = scene
+                self._recent[index] = annotated_frame(self._decoded(index), self.states[index], self.layers)
                 while len(self._recent) > self._keep:
                     self._recent.popitem(last=False)
             self._recent.move_to_end(index)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from reports import plots
-from reports.compare import compare
-from reports.cycle import cycle_curves
-from reports.html import render_comparison_html
-from reports.sidebyside import write_side_by_side
+from reports.compare_report import write_comparison
 from stridescope.commands.report import add_analysis_options, load_or_analyse
 from stridescope.progress import ProgressBar
 
@@ -32,19 +27,9 @@ def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     a = load_or_analyse(args.before, out / "before_analysis", args)
     b = load_or_analyse(args.after, out / "after_analysis", args)
-    result = compare(a.analysis, b.analysis, *args.labels)
-    overlay = plots.png(plots.plot_gait_cycle({args.labels[0]: cycle_curves(a.analysis, a.track),
-                                               args.labels[1]: cycle_curves(b.analysis, b.track)}))
-    (out / "gait_cycle_compare.png").write_bytes(overlay)
-    video, plan = write_side_by_side(a.analysis, a.track, b.analysis, b.track, out / "sidebyside.mp4",
-                                     labels=tuple(args.labels), slow_motion=args.slow_motion,
-                                     progress=ProgressBar("side-by-side"))
-    (out / "comparison.html").write_text(render_comparison_html(result, overlay, video.path.name), encoding="utf-8")
-    (out / "comparison.json").write_text(json.dumps({
-        "before": args.labels[0], "after": args.labels[1], "aligned_on": plan.foot, "aligned_strides": plan.n_strides,
-        "changes": [{"metric": c.name, "unit": c.unit, "before": c.before, "after": c.after, "change": c.change,
-                     "direction": c.direction, "mdc": c.detectable.value, "mdc_source": c.detectable.source,
-                     "exceeds_mdc": c.exceeds_mdc} for c in result.changes]}, indent=2))
+    result, video, plan = write_comparison(a.analysis, a.track, b.analysis, b.track, out,
+                                           labels=tuple(args.labels), slow_motion=args.slow_motion,
+                                           progress=ProgressBar("side-by-side"))
     print(f"{len(result.detectable)} of {len(result.changes)} measures changed by more than their detectable change:")
     for c in result.detectable:
         print(f"  {c.sentence()}")
