@@ -1,8 +1,10 @@
 """Cleaning landmark tracks before measuring: swaps, outliers, gaps, noise.
 
 Order matters: left/right swaps are repaired first (they would otherwise look
-like outliers on both legs), then isolated outliers are removed, short gaps are
-filled, and finally everything is low-pass filtered without phase lag.
+like outliers on both legs), then (side view) a foot drawn onto the other foot
+is dropped and re-drawn from its knee, then isolated outliers are removed,
+short gaps are filled, and finally everything is low-pass filtered without
+phase lag.
 Every parameter is in seconds or hertz so a 30 fps and a 240 fps clip are
 treated alike.
 """
@@ -20,6 +22,9 @@ from vision.landmarks import (
     LEFT_ANKLE, LEFT_FOOT_INDEX, LEFT_HEEL, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER,
     RIGHT_ANKLE, RIGHT_FOOT_INDEX, RIGHT_HEEL, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER,
 )
+
+FEET = ((LEFT_KNEE, (LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX)),
+        (RIGHT_KNEE, (RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX)))
 
 # Landmark groups the model swaps between legs independently of each other:
 # a foot can be given to the wrong leg while its knee is right.
@@ -118,6 +123,50 @@ def _viterbi_constant_velocity(options: np.ndarray, switch_cost: float) -> np.nd
     return states
 
 
+def separate_feet(xy: np.ndarray, time_s: np.ndarray, touch: float = 0.3, episode_gap_s: float = 0.1,
+                  max_gap_s: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Side view: re-draw both feet where the model drew one on top of the other.
+
+    Seen from the side the far foot is hidden behind the near leg for part of
+    each stride; the model then puts its landmarks on the visible (stance)
+    foot, which makes a swinging foot look planted, and jitters the stance
+    foot's own landmarks between the two.  Two feet cannot occupy the same
+    place, so wherever ankle, heel and toe of both feet lie within ``touch``
+    torso lengths of each other (episodes closer than ``episode_gap_s``
+    joined), both feet are re-drawn by interpolating their offsets from their
+    own knees, which the model keeps tracking, across at most ``max_gap_s``.
+    Episodes touching the clip's ends, or too long to bridge, are left as seen.
+
+    Returns the repaired positions and the [n, 33] mask of re-drawn ones.
+    """
+    xy = np.array(xy, dtype=float)
+    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    (_, left), (_, right) = FEET
+    apart = np.nanmean(np.linalg.norm(xy[:, list(left)] - xy[:, list(right)], axis=-1), axis=1) / body_size_px(xy)
+    together = _close_runs(np.nan_to_num(apart, nan=np.inf) < touch, int(round(episode_gap_s * fps)))
+    redrawn = np.zeros(xy.shape[:2], bool)
+    for knee, foot in FEET:
+        offset = xy[:, list(foot)] - xy[:, [knee]]
+        offset[together] = np.nan
+        offset, filled = fill_gaps(offset, time_s, max_gap_s)
+        redrawn[:, list(foot)] = filled
+        xy[:, list(foot)] = np.where(filled[..., None], offset + xy[:, [knee]], xy[:, list(foot)])
+    return xy, redrawn
+
+
+def _close_runs(mask: np.ndarray, max_len: int) -> np.ndarray:
+    """Fill False runs of at most ``max_len`` frames lying between True runs.
+
+    >>> _close_runs(np.array([1, 0, 1, 0, 0, 0, 1], bool), 2).astype(int).tolist()
+    [1, 1, 1, 0, 0, 0, 1]
+    """
+    mask = mask.copy()
+    for start, stop in _runs(~mask):
+        if 0 < start and stop < len(mask) and stop - start <= max_len:
+            mask[start:stop] = True
+    return mask
+
+
 def reject_outliers(xy: np.ndarray, fps: float, window_s: float = 0.1,
                     tolerance: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
     """Discard positions far from their running median (a jump the body cannot make).
@@ -198,11 +247,17 @@ def lowpass(xy: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.
 
 
 def clean(image_xy: np.ndarray, time_s: np.ndarray, cutoff_hz: float | None = None,
-          max_gap_s: float = 0.12) -> CleanTrack:
-    """All cleaning steps in order; ``cutoff_hz`` defaults to :func:`default_cutoff_hz`."""
+          max_gap_s: float = 0.12, side_view: bool = False) -> CleanTrack:
+    """All cleaning steps in order; ``cutoff_hz`` defaults to :func:`default_cutoff_hz`.
+
+    ``side_view`` enables :func:`separate_feet` (from the front or back the
+    feet are legitimately side by side)."""
+    time_s = np.asarray(time_s, float)
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0]) if len(time_s) > 1 else 30.0
     cutoff = cutoff_hz or default_cutoff_hz(fps)
     repaired, swapped = repair_swaps(image_xy)
+    if side_view:
+        repaired, _ = separate_feet(repaired, time_s)
     kept, rejected = reject_outliers(repaired, fps)
-    filled_xy, filled = fill_gaps(kept, np.asarray(time_s, float), max_gap_s)
+    filled_xy, filled = fill_gaps(kept, time_s, max_gap_s)
     return CleanTrack(lowpass(filled_xy, fps, cutoff), repaired, swapped, filled, rejected, cutoff)

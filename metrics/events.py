@@ -12,6 +12,12 @@ interpolating the speed's crossing of the threshold.
 Velocity rather than height is used because with a low camera the foot's
 height above the belt spans only a few pixels, while its speed changes
 abruptly at contact whatever the camera height.
+
+From behind or in front the belt moves along the camera axis, so the frontal
+detector times contacts by the foot's vertical image motion instead.  In both
+views the candidate contacts are reduced to a left/right alternation at
+plausible step times, which discards contacts of a foot the model has drawn
+on top of the other one.
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import savgol_filter
+from scipy.signal import find_peaks, savgol_filter
 
-from metrics.clean import _runs
+from metrics.clean import _close_runs, _runs
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
 
 FOOT_POINTS = {"left": (LEFT_HEEL, LEFT_FOOT_INDEX), "right": (RIGHT_HEEL, RIGHT_FOOT_INDEX)}
@@ -54,6 +60,9 @@ class EventParams:
     toe_off_fraction: float = 0.1
     low_fraction: float = 0.5  # foot must be in the lower part of its vertical range
     min_contact_s: float = 0.06
+    # A shorter contact is kept only where the feet's alternation needs it
+    # (the model garbled the stance): it counts this much of a contact.
+    short_contact_weight: float = 0.4
     merge_gap_s: float = 0.04
     velocity_window_s: float = 0.1
 
@@ -103,31 +112,33 @@ def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = Ev
 
 
 def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = EventParams()) -> list[Contact]:
-    """All ground contacts of both feet, in time order."""
+    """All ground contacts of both feet, in time order, reduced to those that
+    alternate left/right at plausible step times (:func:`alternating_landings`):
+    a hidden foot the model draws on the stance foot looks planted too."""
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    contacts = _speed_contacts(xy, time_s, fps, params)
+    weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
+               else params.short_contact_weight for c in contacts]
+    heels = xy[:, [heel for heel, _ in FOOT_POINTS.values()], 0]
+    landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)],
+                                    stride_period(heels, fps) / 2, weights)
+    return [contacts[i] for _, _, i in landings]
+
+
+def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams) -> list[Contact]:
+    """Contacts of both feet judged by speed relative to the ground, in time order."""
     contacts = []
     for foot in ("left", "right"):
         on, relative = contact_mask(xy, fps, foot, params)
-        on = _close_gaps(on, int(round(params.merge_gap_s * fps)))
+        on = _close_runs(on, int(round(params.merge_gap_s * fps)))
         for start, stop in _runs(on):
             pushing = np.flatnonzero(relative[start:stop] < params.toe_off_fraction)
             last = start + int(pushing[-1]) if len(pushing) else stop - 1
-            if time_s[last] - time_s[start] + 1 / fps < params.min_contact_s:
-                continue
             ic = _crossing_time(time_s, relative, start - 1, start, params.initial_contact_fraction)
             to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
             complete = start > 0 and stop < len(on)
             contacts.append(Contact(foot, ic, to, start, last, complete))
     return sorted(contacts, key=lambda c: c.initial_contact_s)
-
-
-def _close_gaps(mask: np.ndarray, max_len: int) -> np.ndarray:
-    """Fill False runs of at most ``max_len`` frames lying between True runs."""
-    mask = mask.copy()
-    for start, stop in _runs(~mask):
-        if 0 < start and stop < len(mask) and stop - start <= max_len:
-            mask[start:stop] = True
-    return mask
 
 
 def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level: float) -> float:
@@ -142,3 +153,124 @@ def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level:
         return float((time_s[i] + time_s[j]) / 2)
     f = float(np.clip((level - a) / (b - a), 0.0, 1.0))
     return float(time_s[i] + f * (time_s[j] - time_s[i]))
+
+
+@dataclass
+class FrontalParams:
+    """Constants of the rear/front-view detector (fractions of the foot's peak vertical speed)."""
+
+    landing_fraction: float = 0.3  # a landing's downward heel speed, at least
+    lift_fraction: float = 0.5  # toe-off: the toe's upward speed passes this
+    min_landing_gap_s: float = 0.15  # candidate landings of one foot at least this far apart
+    min_contact_s: float = 0.06
+    velocity_window_s: float = 0.1
+
+
+def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalParams = FrontalParams()
+                            ) -> list[Contact]:
+    """All ground contacts of both feet seen from behind or in front, in time order.
+
+    With the camera on the running axis the belt moves towards (or away from)
+    the camera, so a stance foot barely moves across the image and the
+    speed-based detector has little to go on.  The foot's vertical image
+    motion does: it falls quickly until it lands and then creeps with the
+    belt, and at push-off the toe rises quickly.  Initial contact is a peak
+    of the heel's downward speed (where the fall is stopped), toe-off the last
+    frame before the toe's upward speed passes ``lift_fraction`` of its peak.
+
+    The model often drags the hidden foot's heel down with the other foot
+    as that one lands, so the candidate landings of both feet are reduced to
+    the longest sequence that alternates left/right at plausible step times
+    (:func:`alternating_landings`).
+    """
+    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    vel = foot_velocity(xy, fps, params.velocity_window_s)
+    down = {foot: vel[:, heel, 1] for foot, (heel, _) in FOOT_POINTS.items()}
+    up = {foot: -vel[:, toe, 1] for foot, (_, toe) in FOOT_POINTS.items()}
+    candidates = []
+    for foot, v in down.items():
+        peaks, _ = find_peaks(np.nan_to_num(v, nan=-np.inf), height=params.landing_fraction * np.nanquantile(v, 0.95),
+                              distance=max(1, int(round(params.min_landing_gap_s * fps))))
+        # Within one derivative window of the clip's ends the speed is extrapolated, not measured.
+        margin = params.velocity_window_s
+        inside = (time_s[peaks] - time_s[0] >= margin) & (time_s[-1] - time_s[peaks] >= margin)
+        candidates += [(float(time_s[i]), foot, int(i)) for i in peaks[inside]]
+    heels = xy[:, [heel for heel, _ in FOOT_POINTS.values()], 1]
+    landings = alternating_landings(sorted(candidates), stride_period(heels, fps) / 2)
+    contacts = []
+    for foot in FOOT_POINTS:
+        lift = up[foot] - params.lift_fraction * np.nanquantile(up[foot], 0.95)
+        starts = [i for _, f, i in landings if f == foot]
+        for start, end in zip(starts, starts[1:] + [len(time_s)]):
+            rising = np.flatnonzero(lift[start:end] > 0)
+            if not len(rising):
+                continue
+            last = start + int(rising[0]) - 1
+            if time_s[last] - time_s[start] + 1 / fps < params.min_contact_s:
+                continue
+            ic = _peak_time(time_s, down[foot], start)
+            to = _crossing_time(time_s, lift, last, last + 1, 0.0)
+            contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
+    return sorted(contacts, key=lambda c: c.initial_contact_s)
+
+
+def stride_period(signal: np.ndarray, fps: float, shortest_s: float = 0.4, longest_s: float = 2.0) -> float:
+    """Period (s) of a periodic ``[n, k]`` signal: the lag of its highest mean autocorrelation.
+
+    >>> t = np.arange(300) / 60
+    >>> round(stride_period(np.sin(2 * np.pi * t / 0.7)[:, None], 60.0), 2)
+    0.7
+    """
+    x = np.nan_to_num(signal - np.nanmean(signal, axis=0))
+    lags = np.arange(int(shortest_s * fps), min(int(longest_s * fps), len(x) - 1))
+    corr = [np.mean(np.sum(x[lag:] * x[:-lag], axis=0) / (np.sum(x * x, axis=0) + 1e-12)) for lag in lags]
+    return float(lags[int(np.argmax(corr))] / fps)
+
+
+def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,
+                         min_step_fraction: float = 0.6, max_step_fraction: float = 1.5,
+                         chain_break_cost: float = 1.5) -> list[tuple[float, str, int]]:
+    """The candidates ``(time_s, foot, index)`` (time order) best explained as alternating steps
+    of ``step`` seconds.
+
+    Consecutive landings must alternate feet between ``min_step_fraction``
+    and ``max_step_fraction`` of a step apart; otherwise the chain is broken,
+    which costs ``chain_break_cost`` (in landings), and the next landing must
+    still be at least the shortest step later.  Dynamic programming keeps
+    the chain of greatest total weight (1 per landing unless ``weights``).
+
+    >>> c = [(0.0, "right", 0), (0.02, "left", 1), (0.35, "left", 21),
+    ...      (0.7, "right", 42), (0.72, "left", 43), (1.05, "left", 63)]
+    >>> [f for _, f, _ in alternating_landings(c, 0.35)]
+    ['right', 'left', 'right', 'left']
+    """
+    if len(candidates) < 2:
+        return candidates
+    lo, hi = min_step_fraction * step, max_step_fraction * step
+    n = len(candidates)
+    gain = np.ones(n) if weights is None else np.asarray(weights, float)
+    score, back = gain.copy(), np.full(n, -1)
+    for i, (t, foot, _) in enumerate(candidates):
+        for j in range(i):
+            tj, fj, _ = candidates[j]
+            if t - tj < lo:
+                continue
+            alternates = fj != foot and t - tj <= hi
+            total = score[j] + gain[i] - (0 if alternates else chain_break_cost)
+            if total > score[i]:
+                score[i], back[i] = total, j
+    chain, i = [], int(np.argmax(score))
+    while i >= 0:
+        chain.append(candidates[i])
+        i = back[i]
+    return chain[::-1]
+
+
+def _peak_time(time_s: np.ndarray, value: np.ndarray, i: int) -> float:
+    """Sub-frame time of the peak of ``value`` at frame ``i`` (parabola through three samples)."""
+    if i == 0 or i == len(value) - 1:
+        return float(time_s[i])
+    a, b, c = value[i - 1:i + 2]
+    curvature = a - 2 * b + c
+    shift = 0.5 * (a - c) / curvature if curvature < 0 else 0.0
+    return float(time_s[i] + np.clip(shift, -0.5, 0.5) * (time_s[i + 1] - time_s[i]))

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from metrics.clean import CleanTrack, clean
-from metrics.events import FOOT_POINTS, Contact, EventParams, detect_contacts, ground_velocity
+from metrics.events import (
+    FOOT_POINTS, Contact, EventParams, detect_contacts, detect_contacts_frontal, ground_velocity,
+)
 from metrics.geometry import midpoint
 from metrics.view import View, detect_view
 from vision.landmarks import (
@@ -185,7 +187,11 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     time_s = np.asarray(time_s, float)
     cleaned = clean(image_xy, time_s)
     the_view = detect_view(cleaned.xy, visibility, view)
-    contacts = detect_contacts(cleaned.xy, time_s, params)
+    if the_view.kind == "side":
+        cleaned = clean(image_xy, time_s, side_view=True)
+        contacts = detect_contacts(cleaned.xy, time_s, params)
+    else:
+        contacts = detect_contacts_frontal(cleaned.xy, time_s)
     # The ground line's slant is reported, not undone: a camera looking at the
     # belt at an angle slants it by perspective while verticals stay vertical,
     # so rotating the picture would bias every angle measured from vertical.

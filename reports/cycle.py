@@ -54,7 +54,7 @@ def normalised(series: np.ndarray, time_s: np.ndarray, start_s: float, end_s: fl
 
 def cycle_curves(analysis: Analysis, track: PoseTrack) -> dict[str, dict[str, CycleCurve]]:
     """``{angle: {side: CycleCurve}}`` for the angles that suit the clip's view."""
-    xy = cleaned_xy(track)
+    xy = cleaned_xy(track, analysis.view)
     angles = view_angles(xy, analysis.view, forward_sign(analysis.view, xy))
     t = track.time_s
     out: dict[str, dict[str, CycleCurve]] = {}

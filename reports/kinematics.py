@@ -38,9 +38,10 @@ def joint(side: str, name: str) -> int:
     return getattr(LEGS[side], name)
 
 
-def cleaned_xy(track: PoseTrack) -> np.ndarray:
-    """The landmarks the metrics measured on: swap-repaired, gap-filled, low-passed."""
-    return clean(track.image_xy.astype(float), track.time_s).xy
+def cleaned_xy(track: PoseTrack, view: dict) -> np.ndarray:
+    """The landmarks the metrics measured on: cleaned as :func:`metrics.gait.build_gait` cleans
+    for the analysis' view (swap-repaired, feet separated in side view, gap-filled, low-passed)."""
+    return clean(track.image_xy.astype(float), track.time_s, side_view=view.get("kind") == "side").xy
 
 
 def forward_sign(view: dict, xy: np.ndarray) -> int:

@@ -52,7 +52,7 @@ class ClipStates:
     def __init__(self, analysis: Analysis, track: PoseTrack, event_window_s: float = 0.3):
         self.analysis, self.track = analysis, track
         self.view = str(analysis.view.get("kind", "side"))
-        self.xy = cleaned_xy(track)
+        self.xy = cleaned_xy(track, analysis.view)
         self.forward = forward_sign(analysis.view, self.xy)
         self.window = event_window_s
         # Frame indices, not times, decide what has happened: they are exact.

@@ -33,7 +33,7 @@ def labelled_events(csv_path: Path) -> list[GaitEvent]:
 def labelled_analysis(csv_path: Path, track: PoseTrack) -> Analysis:
     """An Analysis of ``track``'s clip whose events are the hand labels in ``csv_path``."""
     events = labelled_events(csv_path)
-    xy = K.cleaned_xy(track)
+    xy = K.cleaned_xy(track, {"kind": "side"})
     forward = K.forward_sign({}, xy)
     angles = K.side_view_angles(xy, forward)
     strides = []
