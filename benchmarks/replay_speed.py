@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reports.report import AnalysisFiles
 from reports.replay import write_replay
+from reports.report import AnalysisFiles
 from stridescope.pipeline import analyze_clip
 
 CLIP = Path(__file__).resolve().parents[1].parent / "shared" / "videos" / "incoming" / \

@@ -19,7 +19,10 @@ sys.path.insert(0, str(ROOT))
 from metrics.analysis import GaitEvent  # noqa: E402
 from metrics.measure import SPECS, analyze_track  # noqa: E402
 from metrics.validation import (  # noqa: E402
-    event_errors, labelled_contact_time_ms, read_event_labels, truth_events,
+    event_errors,
+    labelled_contact_time_ms,
+    read_event_labels,
+    truth_events,
 )
 from vision.extract import pose_track  # noqa: E402
 
@@ -76,7 +79,8 @@ def main() -> int:
             m = analysis.metrics.get(name)
             measured = m.value if m else None
             error = f"{measured - value:+.2f}" if measured is not None else "not measured"
-            metric_rows.append((clip.stem, name, f"{measured:.2f}" if measured is not None else "-", f"{value:.2f}", error))
+            shown = f"{measured:.2f}" if measured is not None else "-"
+            metric_rows.append((clip.stem, name, shown, f"{value:.2f}", error))
     print(_table(rows))
     print()
     print(_table(metric_rows))

@@ -32,7 +32,7 @@ class AnalysisFiles:
     folder: Path
 
     @classmethod
-    def load(cls, folder: str | Path) -> "AnalysisFiles":
+    def load(cls, folder: str | Path) -> AnalysisFiles:
         folder = Path(folder)
         return cls(Analysis.load(folder / ANALYSIS_FILE), PoseTrack.load(folder / POSE_FILE), folder)
 

@@ -30,7 +30,7 @@ class H264Writer:
         self._container = None
         self._stream = None
 
-    def __enter__(self) -> "H264Writer":
+    def __enter__(self) -> H264Writer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._container = av.open(str(self._tmp), mode="w", format="mp4",
                                   options={"movflags": "+faststart"})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from metrics.analysis import Analysis, Confidence, GaitEvent, Metric, QualityNote, Reference, Stride, Finding
+from metrics.analysis import Analysis, Confidence, Finding, GaitEvent, Metric, QualityNote, Reference, Stride
 from reports import kinematics as K
 from vision.track import PoseTrack
 

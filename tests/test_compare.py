@@ -6,7 +6,6 @@ import json
 import subprocess
 
 import pytest
-
 from conftest import GROUNDTRUTH, SAMPLES, incoming
 
 CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
@@ -15,8 +14,9 @@ CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
 @pytest.fixture(scope="session")
 def real(tmp_path_factory):
     """The pipeline's analysis of the real clip, and the same clip with its hand-labelled events."""
-    from reports.report import AnalysisFiles
     from reports_fixture import labelled_analysis
+
+    from reports.report import AnalysisFiles
     from stridescope.pipeline import analyze_clip
 
     out = tmp_path_factory.mktemp("cmp")

@@ -15,7 +15,6 @@ import threading
 
 import numpy as np
 import pytest
-
 from conftest import incoming
 
 CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"

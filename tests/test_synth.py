@@ -4,15 +4,14 @@ matches the rendered frames, and clips the real pose model can follow."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import asdict
 
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
+
 from stridescope.synth.accuracy import LOWER_LIMB, body_height_px, landmark_errors, summarise
 from stridescope.synth.camera import Camera
 from stridescope.synth.clip import truth_path

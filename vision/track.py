@@ -56,7 +56,7 @@ class PoseTrack:
     options: dict = field(default_factory=dict)
 
     @classmethod
-    def empty(cls, n: int, frame_size: tuple[int, int], **meta) -> "PoseTrack":
+    def empty(cls, n: int, frame_size: tuple[int, int], **meta) -> PoseTrack:
         """A track of ``n`` frames with nothing detected yet."""
         nan = np.float32("nan")
         return cls(
@@ -106,7 +106,7 @@ class PoseTrack:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "PoseTrack":
+    def load(cls, path: str | Path) -> PoseTrack:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             arrays = {k: z[k] for k in _ARRAYS}

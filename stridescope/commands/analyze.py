@@ -16,7 +16,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("-o", "--output", required=True, help="folder to write analysis.json, strides.csv, pose.npz")
     parser.add_argument("--view", choices=["auto", "side", "rear", "front"], default="auto",
                         help="camera view of the runner")
-    parser.add_argument("--treadmill-speed", type=float, metavar="KMH", help="belt speed in km/h (gives distances in cm)")
+    parser.add_argument("--treadmill-speed", type=float, metavar="KMH",
+                        help="belt speed in km/h (gives distances in cm)")
     parser.add_argument("--height", type=float, metavar="CM", help="runner's height in cm (gives distances in cm)")
     parser.add_argument("--capture-fps", type=float, default=None,
                         help="frame rate the camera recorded at, for slow-motion clips stored at a lower rate")
@@ -40,7 +41,8 @@ def summary(a: Analysis) -> str:
     lines = [f"{Path(a.clip.get('path', '')).name}: {a.view['kind']} view, {a.view.get('setting', '')}, "
              f"{len(a.strides)} strides, runner detected in {100 * a.detected_fraction:.0f}% of frames", ""]
     lines.append("Findings")
-    lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or ["  none: every measure is within its reference range"]
+    lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
+        "  none: every measure is within its reference range"]
     lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
     for m in a.metrics.values():
         ref = m.reference

@@ -21,7 +21,8 @@ def add_arguments(parser) -> None:
                         help="address to listen on; use 0.0.0.0 to serve a clinic network "
                              "(then set STRIDESCOPE_PASSWORD_HASH, see `stridescope hash-password`)")
     parser.add_argument("--samples", action="store_true",
-                        help="first analyse the bundled sample clips not analysed yet, so every page has something to show")
+                        help="first analyse the bundled sample clips not analysed yet, "
+                             "so every page has something to show")
 
 
 def streamlit_argv(args, max_upload_mb: float) -> list[str]:

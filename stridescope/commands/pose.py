@@ -16,7 +16,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--model", help="pose .task bundle (default: the provisioned one)")
     parser.add_argument("--capture-fps", type=float, default=None,
                         help="frame rate the camera recorded at, for slow-motion clips stored at a lower rate")
-    parser.add_argument("-o", "--output", help="track file to write (default: CLIP_STEM.pose.npz in the current folder)")
+    parser.add_argument("-o", "--output",
+                        help="track file to write (default: CLIP_STEM.pose.npz in the current folder)")
     parser.add_argument("--no-cache", action="store_true", help="run the model even if this clip was seen before")
 
 

@@ -40,7 +40,8 @@ def _drift(text: str) -> tuple[str, tuple[float, float]]:
         start, end = span.split(":")
         return name.replace("-", "_"), (float(start), float(end))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected NAME=START:END, e.g. pelvic_drop_deg=3:9, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=START:END, e.g. pelvic_drop_deg=3:9, not {text!r}") from None
 
 
 def add_arguments(parser) -> None:

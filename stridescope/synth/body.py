@@ -35,7 +35,7 @@ class Body:
     head_radii: tuple[float, float, float]  # ellipsoid (forward, lateral, up)
 
     @classmethod
-    def from_height(cls, height: float) -> "Body":
+    def from_height(cls, height: float) -> Body:
         s = height / 1.75
         return cls(
             height=height, thigh=0.43 * s, shank=0.43 * s, hip_half_width=0.095 * s,

@@ -29,7 +29,7 @@ class Camera:
 
     @classmethod
     def for_view(cls, view: str, width: int, height: int, distance: float, height_m: float,
-                 vfov_deg: float) -> "Camera":
+                 vfov_deg: float) -> Camera:
         """Side view: camera on the runner's right (runner heads to image right); rear: behind."""
         target = np.array([0.0, 0.0, AIM_HEIGHT])
         if view == "side":

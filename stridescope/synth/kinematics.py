@@ -386,7 +386,7 @@ class RunnerModel:
         return np.stack([x, z], -1)
 
     # --------------------------------------------------------------------- pose
-    def pose(self, t: np.ndarray) -> "Pose":
+    def pose(self, t: np.ndarray) -> Pose:
         """Every landmark (and what the renderer needs) at times ``t`` (s)."""
         t = np.atleast_1d(np.asarray(t, float))
         n, b = len(t), self.body

@@ -90,7 +90,7 @@ class RunnerParams:
             return self.duty_factor * 120.0 / self.cadence_spm
         return self.contact_time_ms / 1000.0
 
-    def at(self, t: float, duration_s: float) -> "RunnerParams":
+    def at(self, t: float, duration_s: float) -> RunnerParams:
         """The parameters in force at time ``t`` of a clip of ``duration_s`` (drift applied)."""
         if not self.drift:
             return self

@@ -215,8 +215,8 @@ class Renderer:
         mid_hip = pose.mid_hip[i]
 
         def rings(origin, axis_up, sections):
-            pts = [origin + h * axis_up + a * CIRCLE[:, :1] * fwd + l * CIRCLE[:, 1:] * lat
-                   for h, l, a in sections]
+            pts = [origin + h * axis_up + a * CIRCLE[:, :1] * fwd + w * CIRCLE[:, 1:] * lat
+                   for h, w, a in sections]
             return np.concatenate(pts)
 
         # Legs: thigh with the shorts' leg over it, shank, sock, shoe with its sole.
