@@ -90,12 +90,18 @@ def test_ground_contact_time_is_recovered_within_20_ms(samples, name):
     assert abs(error(samples, name, "ground_contact_time_ms")) <= 20.0
 
 
-# --- Not reached yet.  Side view: in ~10% of frames (a few frames after each initial
-# contact) the pose model draws the far foot on the stance foot and jitters both;
-# the feet are re-drawn from the knees there (metrics.clean.separate_feet), which
-# fixes the timing of contacts but not the foot's angle or position at contact.
+# --- Not reached yet: foot strike angle and overstride.  The synthetic foot snaps down
+# just before it lands (heel retracting at ~3x belt speed, pitch falling ~10 deg per frame
+# at 60 fps over the last 3 frames), so these instantaneous values change by ~10 deg and
+# ~12 cm per frame around initial contact.  Analysed from the TRUE landmarks the pipeline
+# still reads runner_side 22.2 deg / 31.0 cm (truth 2.7 / 5.8): contacts are detected
+# ~2 frames early there.  The pose model adds its own foot error around landing (at the
+# true contact instant, pose landmarks read +19..+34 deg, +10..+12 cm).  Measuring the foot
+# from the model's own (not re-drawn, metrics.clean.separate_feet) landmarks changes the
+# clip values by < 3.5 deg and < 2 cm: the re-drawing is not the cause.
 
-MISSED = "pose model merges the far foot onto the stance foot around initial contact (see note above)"
+MISSED = "initial contact ~1-2 frames early on a synthetic foot that snaps down just before landing, " \
+         "plus pose-landmark error of the foot at landing (see note above)"
 
 
 @pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured +22..+27 cm")
@@ -105,13 +111,48 @@ def test_overstride_is_recovered_within_5_cm(samples, name):
 
 
 def test_foot_strike_before_retraining_is_rearfoot(samples):
-    # Truth 14.9 deg, measured 43.5 deg: the class is right, the angle is not (see below).
+    # Truth 14.9 deg, measured 43.5 deg: the class is right, the angle is not (see above).
     assert samples["before_side"][0].metrics["foot_strike_angle_deg"].value > 8
 
 
 @pytest.mark.xfail(strict=True, reason=f"{MISSED}; after_side measures 29.3 deg (rearfoot) for a true 2.7 deg")
 def test_foot_strike_after_retraining_is_midfoot(samples):
     assert -1.6 <= samples["after_side"][0].metrics["foot_strike_angle_deg"].value <= 8
+
+
+# Measured median errors at the true contact instants, from the true landmarks through
+# cleaning and the belt scale (deg, cm, deg): runner +4.3, +4.7, +2.4; before +1.5, +3.2,
+# +0.4; after +4.3, +4.9, +2.6; largest single stride 5.2 deg, 5.4 cm, 2.9 deg.  The 10 Hz
+# low-pass smears the snap before landing into the contact frame.  A flipped sign fails.
+@pytest.mark.parametrize("name", SIDE)
+def test_contact_metrics_agree_with_the_truth_on_true_landmarks_at_true_contacts(name):
+    """The metric code and the synthetic truth share their definitions: given the exact
+    landmarks and the exact contact instants, the per-stride values come back."""
+    import numpy as np
+
+    from metrics import foot_strike, overstride
+    from metrics.events import Contact
+    from metrics.gait import StrideTiming, build_gait
+
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    xy = np.array(truth["landmarks"]["image_xy_px"], float)
+    render, params = truth["render"], truth["params"]
+    g = build_gait(xy, np.arange(len(xy)) / render["fps"], np.ones(xy.shape[:2]),
+                   (render["width"], render["height"]), "side", params["belt_speed_kmh"], 100 * params["height_m"])
+    toe_off = {(e["foot"], e["frame"]): e["time_s_exact"] for e in truth["events"] if e["kind"] == "toe_off"}
+    errors = []
+    for s in truth["strides"]:
+        if s["toe_off_frame"] is None:
+            continue
+        contact = Contact(s["foot"], s["start_s"], toe_off[s["foot"], s["toe_off_frame"]],
+                          s["initial_contact_frame"], s["toe_off_frame"], True)
+        stride, v = StrideTiming(0, s["foot"], contact, None, None), s["values"]
+        errors.append((foot_strike.foot_strike_angle(g, stride) - v["foot_strike_angle_deg"],
+                       overstride.overstride_cm(g, stride) - v["overstride_cm"],
+                       overstride.shank_angle_at_contact(g, stride) - v["shank_angle_at_contact_deg"]))
+    worst = np.abs(np.array(errors)).max(axis=0)
+    assert len(errors) >= 20
+    assert worst[0] <= 6.0 and worst[1] <= 6.5 and worst[2] <= 3.5, worst
 
 
 PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the hip landmarks' line tilts less than the synthetic pelvis")
