@@ -77,6 +77,33 @@ def test_stance_foot_rides_the_belt_and_swing_foot_clears_it():
         assert np.median(speed) == pytest.approx(-v, rel=1e-3)  # moves back with the belt
 
 
+@pytest.mark.parametrize("params", [RunnerParams(), BEFORE], ids=["default", "before"])
+def test_foot_lands_heel_first_at_belt_speed_with_the_strike_angle_held(params):
+    """No overshoot-and-snap at landing: over the 30 ms before each initial contact the foot
+    angle changes by < 5 deg and ends at the strike angle, and the heel (toes, for a forefoot
+    strike) arrives moving with the belt within 0.5 m/s; a rearfoot strike rolls flat after."""
+    model = RunnerModel(params, 6.0, seed=3)
+    v = params.belt_speed()
+    dt = 1e-4
+    checked = 0
+    for step in model.steps:
+        if not 0.5 < step.t_ic < 5.5:
+            continue
+        foot = step.foot
+        t = step.t_ic + np.array([-0.03, -0.02, -0.01, -dt, 0.0, 0.5 * step.f_flat * step.contact])
+        pose = model.pose(t)
+        pitch = np.degrees(pose.foot_pitch[foot])
+        assert np.ptp(pitch[:5]) < 5.0
+        assert pitch[4] == pytest.approx(np.degrees(step.alpha), abs=1e-6)
+        contact_point = INDEX[f"{foot}_heel" if step.alpha >= 0 else f"{foot}_foot_index"]
+        speed = (pose.landmarks[4, contact_point, 0] - pose.landmarks[3, contact_point, 0]) / dt
+        assert abs(speed + v) < 0.5
+        if step.alpha > 0:
+            assert 0 < pitch[5] < pitch[4]  # rolling flat during early stance
+        checked += 1
+    assert checked >= 8
+
+
 def _lowest_shoe_row(img: np.ndarray, foot: str) -> float:
     """Lowest image row holding this foot's shoe colour (left red, right green)."""
     r, g, b = (img[..., k].astype(int) for k in range(3))

@@ -20,7 +20,13 @@ in :mod:`stridescope.synth.body`):
   hip-ankle axis (knee collapse), each as a smooth bump peaking at 40% of
   stance, sized so the frontal-plane angles peak at the requested values.
 * **Swing** follows smooth thigh, knee and ankle angle curves between the
-  toe-off and the next initial contact states.
+  toe-off and the next initial contact states.  Over the last ``LANDING_S``
+  the foot is steered onto its contact state instead: the ankle (relative to
+  the hip) follows a cubic Hermite curve ending with the heel moving at belt
+  speed and descending at ``TOUCHDOWN_SPEED`` (swing-leg retraction), and
+  the foot pitch settles on the foot-strike angle ``HOLD_S`` before contact,
+  so a rearfoot striker keeps the toes up until the heel lands and only then
+  rolls flat.
 * The knee always comes from two-link inverse kinematics, so thigh and shank
   keep their lengths in stance.
 """
@@ -45,6 +51,9 @@ STANCE_KNOTS = (0.0, 0.2, MIDSTANCE_FRACTION, 0.65, 0.8, 0.9, 1.0)  # stance fra
 HEEL_OFF_FRACTION = 0.55
 SWING_LIFT = 0.045  # m: extra foot clearance in swing, zero at toe-off and contact
 MARGIN_S = 2.5  # steps are scheduled this long before and after the clip
+LANDING_S = 0.12  # s: the foot is steered onto its contact state over this end of swing
+HOLD_S = 0.04  # s: the foot pitch equals the strike angle over this end of swing
+TOUCHDOWN_SPEED = 1.0  # m/s: the heel's (or toes') downward speed at initial contact
 
 
 def stance_bump(s: np.ndarray) -> np.ndarray:
@@ -141,7 +150,8 @@ class Step:
         phi_to = self.phi_to if phi_to is None else phi_to
         s = self.fraction(t)
         u = np.clip(s / self.f_flat, 0, 1)
-        early = self.alpha * (1 - u) ** 2
+        # 1 - smoothstep: the foot leaves its held landing angle without a jolt.
+        early = self.alpha * (1 - u) ** 2 * (1 + 2 * u)
         w = np.clip((s - HEEL_OFF_FRACTION) / (1 - HEEL_OFF_FRACTION), 0, 1)
         return np.where(s < self.f_flat, early, phi_to * w ** 2)
 
@@ -197,6 +207,9 @@ class Swing:
     ankle: CubicHermiteSpline  # foot pitch minus shank angle, deg
     err0: np.ndarray  # stance ankle minus forward-kinematics ankle at toe-off (x, z)
     err1: np.ndarray  # ... at the next initial contact
+    rel1: np.ndarray  # ankle minus hip at contact (x, z), m
+    vel1: np.ndarray  # d(ankle minus hip)/dt at contact (x, z), m/s: heel at belt speed
+    alpha: float  # foot pitch held from HOLD_S before contact, rad
 
 
 @dataclass
@@ -372,11 +385,15 @@ class RunnerModel:
                                    1.2 * (k1 - k_min) / 0.07])
         a0 = np.degrees(phi0[0]) - (th0 - k0)
         a1 = np.degrees(phi1[0]) - (th1 - k1)
-        # Ankle still at contact, so the heel (or toes) meet the belt moving down, not sideways.
+        # Dorsiflexed mid-swing; the end of swing is steered onto the contact state (_landing_path).
         ankle = CubicHermiteSpline([0, 0.5, 1], [a0, 18.0, a1], [(18.0 - a0) / 0.5, 0.0, 0.0])
         err0 = ankle0[0, [0, 2]] - (hip0[0, [0, 2]] + self._shank_tip(th0, k0))
         err1 = ankle1[0, [0, 2]] - (hip1[0, [0, 2]] + self._shank_tip(th1, k1))
-        return Swing(prev.foot, prev.t_to, nxt.t_ic, thigh, knee, ankle, err0, err1)
+        # The hip moves only vertically, so the ankle's velocity relative to it is the
+        # heel's landing velocity (pitch held) minus the hip's sink.
+        vel1 = np.array([-nxt.v, -TOUCHDOWN_SPEED - float(self._pelvis_z.derivative()(nxt.t_ic))])
+        return Swing(prev.foot, prev.t_to, nxt.t_ic, thigh, knee, ankle, err0, err1,
+                     rel1=ankle1[0, [0, 2]] - hip1[0, [0, 2]], vel1=vel1, alpha=nxt.alpha)
 
     def _shank_tip(self, thigh_deg, knee_deg) -> np.ndarray:
         """Ankle from the hip by sagittal forward kinematics, [..., (x, z)]."""
@@ -432,16 +449,40 @@ class RunnerModel:
         upper = self._upper_body(t, mid_hip, lm)
         return Pose(t=t, landmarks=lm, foot_pitch=pitch, in_stance=in_stance, **upper)
 
-    def _swing_foot(self, sw: Swing, t: np.ndarray, hip: np.ndarray):
+    def _swing_angles_path(self, sw: Swing, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ankle minus hip [n, (x, z)], foot pitch [n] rad) from the swing's joint-angle curves."""
         u = (t - sw.t0) / (sw.t1 - sw.t0)
         th, kn = sw.thigh(u), sw.knee(u)
-        xz = hip[:, [0, 2]] + self._shank_tip(th, kn) + (1 - u)[:, None] * sw.err0 + u[:, None] * sw.err1
+        rel = self._shank_tip(th, kn) + (1 - u)[:, None] * sw.err0 + u[:, None] * sw.err1
         # Lift the foot off the belt at toe-off and set it down at contact (and clear it between).
-        xz[:, 1] += SWING_LIFT * self.body.scale * np.sin(np.pi * u)
+        rel[:, 1] += SWING_LIFT * self.body.scale * np.sin(np.pi * u)
+        return rel, np.radians(th - kn + sw.ankle(u))
+
+    def _landing_path(self, sw: Swing, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ankle minus hip, pitch) over swing: the angle curves, steered onto the contact state at the end.
+
+        Cubic Hermite curves keep position and velocity continuous where the
+        steering starts and give the landing velocity and held pitch at contact.
+        """
+        rel, phi = self._swing_angles_path(sw, t)
+        t_a = max(sw.t1 - LANDING_S, (sw.t0 + sw.t1) / 2)
+        t_h = sw.t1 - min(HOLD_S, (sw.t1 - t_a) / 2)
+        dt = 1e-5
+        (r_a, r_b), (p_a, p_b) = self._swing_angles_path(sw, np.array([t_a, t_a + dt]))
+        late = t >= t_a
+        if late.any():
+            rel[late] = CubicHermiteSpline([t_a, sw.t1], [r_a, sw.rel1], [(r_b - r_a) / dt, sw.vel1])(t[late])
+            pitch = CubicHermiteSpline([t_a, t_h], [p_a, sw.alpha], [(p_b - p_a) / dt, 0.0])
+            phi[late] = np.where(t[late] < t_h, pitch(np.minimum(t[late], t_h)), sw.alpha)
+        return rel, phi
+
+    def _swing_foot(self, sw: Swing, t: np.ndarray, hip: np.ndarray):
+        u = (t - sw.t0) / (sw.t1 - sw.t0)
+        rel, phi = self._landing_path(sw, t)
+        xz = hip[:, [0, 2]] + rel
         side = SIDE[sw.foot]
         p = self.params.at(sw.t0, self.duration_s)
         y = side * (p.step_width_cm / 200 + 0.012 * np.sin(np.pi * u))
-        phi = np.radians(th - kn + sw.ankle(u))
         # Keep the ankle within the leg's reach (late swing, knee nearly straight).
         a = np.stack([xz[:, 0], y, xz[:, 1]], -1)
         d = a - hip
