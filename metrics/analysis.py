@@ -136,7 +136,7 @@ class Analysis:
         return path
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Analysis":
+    def from_dict(cls, d: dict) -> Analysis:
         def metric(m: dict) -> Metric:
             m = dict(m)
             m["reference"] = Reference(**m["reference"]) if m.get("reference") else None
@@ -152,5 +152,5 @@ class Analysis:
         return cls(**d)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Analysis":
+    def load(cls, path: str | Path) -> Analysis:
         return cls.from_dict(json.loads(Path(path).read_text()))

@@ -133,7 +133,8 @@ SPECS = [
     MetricSpec("step_width_pct_leg", "% leg",
                "Side-to-side distance between the heels at successive landings, in % of leg length; "
                "negative = the foot lands across the midline (crossover).", FRONTAL, step_width, _FOOT),
-    MetricSpec("lateral_trunk_sway_deg", "deg", "Peak-to-peak side lean of the mid-hip to mid-shoulder line per stride.",
+    MetricSpec("lateral_trunk_sway_deg", "deg",
+               "Peak-to-peak side lean of the mid-hip to mid-shoulder line per stride.",
                FRONTAL, lateral_trunk_sway, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER)),
     MetricSpec("heel_whip_deg", "deg",
                "Largest inward turn of the knee-to-heel line in early swing, relative to toe-off.",

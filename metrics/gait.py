@@ -13,12 +13,24 @@ import numpy as np
 
 from metrics.clean import CleanTrack, clean
 from metrics.events import (
-    FOOT_POINTS, Contact, EventParams, detect_contacts, detect_contacts_frontal, ground_velocity,
+    FOOT_POINTS,
+    Contact,
+    EventParams,
+    detect_contacts,
+    detect_contacts_frontal,
+    ground_velocity,
 )
 from metrics.geometry import midpoint
 from metrics.view import View, detect_view
 from vision.landmarks import (
-    LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER,
+    LEFT_ANKLE,
+    LEFT_HIP,
+    LEFT_KNEE,
+    LEFT_SHOULDER,
+    RIGHT_ANKLE,
+    RIGHT_HIP,
+    RIGHT_KNEE,
+    RIGHT_SHOULDER,
 )
 
 OTHER = {"left": "right", "right": "left"}
@@ -152,7 +164,9 @@ def ground_line_tilt(xy: np.ndarray, contacts: list[Contact]) -> float:
         low = np.nanmax(xy[frames][:, [heel, toe], 1], axis=1)
         x = np.nanmean(xy[frames][:, [heel, toe], 0], axis=1)
         ok = np.isfinite(low) & np.isfinite(x)
-        xs += list(x[ok]); ys += list(low[ok]); groups += [c.foot == "left"] * int(ok.sum())
+        xs += list(x[ok])
+        ys += list(low[ok])
+        groups += [c.foot == "left"] * int(ok.sum())
     if len(xs) < 6 or np.ptp(xs) < 1:
         return 0.0
     g = np.array(groups, float)

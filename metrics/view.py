@@ -17,8 +17,20 @@ import numpy as np
 
 from metrics.geometry import midpoint
 from vision.landmarks import (
-    INDEX, LEFT_ANKLE, LEFT_FOOT_INDEX, LEFT_HEEL, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER,
-    NOSE, RIGHT_ANKLE, RIGHT_FOOT_INDEX, RIGHT_HEEL, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER,
+    INDEX,
+    LEFT_ANKLE,
+    LEFT_FOOT_INDEX,
+    LEFT_HEEL,
+    LEFT_HIP,
+    LEFT_KNEE,
+    LEFT_SHOULDER,
+    NOSE,
+    RIGHT_ANKLE,
+    RIGHT_FOOT_INDEX,
+    RIGHT_HEEL,
+    RIGHT_HIP,
+    RIGHT_KNEE,
+    RIGHT_SHOULDER,
 )
 
 LEFT_EAR, RIGHT_EAR = INDEX["left_ear"], INDEX["right_ear"]
@@ -59,7 +71,8 @@ def running_direction(xy: np.ndarray) -> str:
     toes = np.concatenate([xy[:, LEFT_FOOT_INDEX, 0] - xy[:, LEFT_HEEL, 0],
                            xy[:, RIGHT_FOOT_INDEX, 0] - xy[:, RIGHT_HEEL, 0]])
     face = xy[:, NOSE, 0] - midpoint(xy, LEFT_EAR, RIGHT_EAR)[:, 0]
-    vote = np.nanmedian(toes) / (np.nanmedian(np.abs(toes)) + 1e-9) + np.nanmedian(face) / (np.nanmedian(np.abs(face)) + 1e-9)
+    vote = (np.nanmedian(toes) / (np.nanmedian(np.abs(toes)) + 1e-9)
+            + np.nanmedian(face) / (np.nanmedian(np.abs(face)) + 1e-9))
     return "right" if vote > 0 else "left"
 
 
