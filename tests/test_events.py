@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import LABELLED_CLIPS, event_labels
+
 from metrics.validation import event_errors
 
 

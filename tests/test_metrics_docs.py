@@ -1,6 +1,7 @@
 """The metric reference page is generated from the code, never typed twice."""
 
 from conftest import ROOT
+
 from metrics.docs import metrics_markdown
 from metrics.measure import SPECS
 from metrics.reference import REFERENCES
