@@ -41,7 +41,14 @@ def joint(side: str, name: str) -> int:
 def cleaned_xy(track: PoseTrack, view: dict) -> np.ndarray:
     """The landmarks the metrics measured on: cleaned as :func:`metrics.gait.build_gait` cleans
     for the analysis' view (swap-repaired, feet separated in side view, gap-filled, low-passed)."""
-    return clean(track.image_xy.astype(float), track.time_s, side_view=view.get("kind") == "side").xy
+    side_view = view.get("kind") == "side"
+    # Replay, stills and curves of one report all ask; cleaning takes ~0.6 s a clip, so keep it
+    # with the track (read-only for everyone downstream).
+    kept = track.__dict__.setdefault("_cleaned_xy", {})
+    if side_view not in kept:
+        kept[side_view] = clean(track.image_xy.astype(float), track.time_s, side_view=side_view).xy
+        kept[side_view].flags.writeable = False
+    return kept[side_view]
 
 
 def forward_sign(view: dict, xy: np.ndarray) -> int:
