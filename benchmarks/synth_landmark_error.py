@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from stridescope.synth.accuracy import GROUPS, LOWER_LIMB, body_height_px, landmark_errors, summarise
-from stridescope.synth.clip import truth_path
+from synth.accuracy import GROUPS, LOWER_LIMB, body_height_px, landmark_errors, summarise
+from synth.clip import truth_path
 from vision.extract import pose_track
 
 ROOT = Path(__file__).resolve().parents[1]

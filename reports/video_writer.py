@@ -21,10 +21,12 @@ class H264Writer:
     needs even dimensions).  The file appears only when complete.
     """
 
-    def __init__(self, path: str | Path, fps: float, crf: int = 23, preset: str = "veryfast"):
+    def __init__(self, path: str | Path, fps: float, crf: int = 23, preset: str = "veryfast",
+                 threads: int = 0):
+        """``threads=0`` lets libx264 choose; ``threads=1`` makes the bytes reproducible."""
         self.path = Path(path)
         self.fps = Fraction(fps).limit_denominator(1001)
-        self.crf, self.preset = crf, preset
+        self.crf, self.preset, self.threads = crf, preset, threads
         self.frames = 0
         self._tmp = self.path.with_name(self.path.name + ".part")
         self._container = None
@@ -41,6 +43,9 @@ class H264Writer:
         stream.width, stream.height = width + width % 2, height + height % 2
         stream.pix_fmt = "yuv420p"
         stream.options = {"crf": str(self.crf), "preset": self.preset}
+        if self.threads:
+            stream.options["threads"] = str(self.threads)
+            stream.thread_count = self.threads
         self._stream = stream
 
     def write(self, rgb: np.ndarray) -> None:

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from conftest import SAMPLES
 
-from stridescope.synth.accuracy import LOWER_LIMB, body_height_px, landmark_errors, summarise
-from stridescope.synth.camera import Camera
-from stridescope.synth.clip import truth_path
-from stridescope.synth.kinematics import RunnerModel
-from stridescope.synth.params import RenderSettings, RunnerParams
-from stridescope.synth.render import Renderer
-from stridescope.synth.truth import ground_truth, strides, summary, write_truth
+from synth.accuracy import LOWER_LIMB, body_height_px, landmark_errors, summarise
+from synth.camera import Camera
+from synth.clip import truth_path
+from synth.kinematics import RunnerModel
+from synth.params import RenderSettings, RunnerParams
+from synth.render import Renderer
+from synth.truth import ground_truth, strides, summary, write_truth
 from vision.landmarks import INDEX
 
 SAMPLE_CLIPS = ["runner_side", "runner_rear", "before_side", "after_side", "before_rear", "after_rear"]

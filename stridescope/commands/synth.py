@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import MISSING, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stridescope.progress import ProgressBar
-from stridescope.synth.clip import make_clip, truth_path
-from stridescope.synth.params import BOTH_SIDES, FOOT_STRIKE_ANGLES_DEG, RenderSettings, RunnerParams
+
+# The synthetic runner is a validation tool, not product: its package ``synth``
+# is imported only inside this command's functions.
+if TYPE_CHECKING:
+    from synth.params import RenderSettings, RunnerParams
 
 HELP = "render a synthetic runner with known kinematics (sample clip + ground truth)"
 
@@ -45,6 +49,8 @@ def _drift(text: str) -> tuple[str, tuple[float, float]]:
 
 
 def add_arguments(parser) -> None:
+    from synth.params import BOTH_SIDES, FOOT_STRIKE_ANGLES_DEG, RenderSettings, RunnerParams
+
     parser.add_argument("-o", "--output", required=True, help="mp4 to write (truth goes to OUT.truth.json)")
     gait = parser.add_argument_group("runner")
     _add_dataclass_options(gait, RunnerParams, skip=("drift",))
@@ -62,6 +68,8 @@ def add_arguments(parser) -> None:
 
 def params_from_args(args) -> tuple[RunnerParams, RenderSettings]:
     """The runner and render settings the parsed command line asks for."""
+    from synth.params import BOTH_SIDES, FOOT_STRIKE_ANGLES_DEG, RenderSettings, RunnerParams
+
     values = {f.name: getattr(args, f.name) for f in fields(RunnerParams) if f.name != "drift"}
     if args.foot_strike and args.foot_strike_angle_deg == RunnerParams.foot_strike_angle_deg:
         values["foot_strike_angle_deg"] = FOOT_STRIKE_ANGLES_DEG[args.foot_strike]
@@ -74,6 +82,8 @@ def params_from_args(args) -> tuple[RunnerParams, RenderSettings]:
 
 
 def run(args) -> int:
+    from synth.clip import make_clip, truth_path
+
     try:
         params, render = params_from_args(args)
         out = Path(args.output)

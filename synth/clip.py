@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from stridescope.synth.encode import write_mp4
-from stridescope.synth.kinematics import RunnerModel
-from stridescope.synth.params import RenderSettings, RunnerParams
-from stridescope.synth.render import Renderer
-from stridescope.synth.truth import ground_truth, write_truth
+from reports.video_writer import H264Writer
+from synth.kinematics import RunnerModel
+from synth.params import RenderSettings, RunnerParams
+from synth.render import Renderer
+from synth.truth import ground_truth, write_truth
 
 
 def truth_path(clip: str | Path) -> Path:
@@ -27,7 +27,12 @@ def make_clip(out: str | Path, params: RunnerParams, settings: RenderSettings,
     n = renderer.n_frames()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_mp4(out, (renderer.frame(i) for i in range(n)), settings.fps, settings.crf, progress, n)
+    # One encoder thread, so the same parameters give the same mp4 bytes on any machine.
+    with H264Writer(out, settings.fps, crf=settings.crf, preset="medium", threads=1) as writer:
+        for i in range(n):
+            writer.write(renderer.frame(i))
+            if progress:
+                progress(i + 1, n)
     truth = ground_truth(model, renderer.camera, asdict(settings))
     write_truth(truth_path(out), truth)
     return truth

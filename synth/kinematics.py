@@ -1,7 +1,7 @@
 """3D joint trajectories of a runner on a treadmill, over the whole clip.
 
 How the model is built (all times in seconds, lengths in metres, world axes as
-in :mod:`stridescope.synth.body`):
+in :mod:`synth.body`):
 
 * **Schedule.** Feet alternate; each step lasts ``60 / cadence`` and each
   stance the contact time, with the parameters in force at its initial
@@ -39,8 +39,8 @@ import numpy as np
 from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 from scipy.optimize import brentq, minimize
 
-from stridescope.synth.body import Body
-from stridescope.synth.params import RunnerParams
+from synth.body import Body
+from synth.params import RunnerParams
 from vision.landmarks import INDEX, N_LANDMARKS
 
 G = 9.81

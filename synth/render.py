@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from stridescope.synth.camera import Camera
-from stridescope.synth.kinematics import Pose, RunnerModel
-from stridescope.synth.params import RenderSettings
+from synth.camera import Camera
+from synth.kinematics import Pose, RunnerModel
+from synth.params import RenderSettings
 from vision.landmarks import INDEX
 
 SHIFT = 4  # sub-pixel bits for OpenCV polygon filling

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stridescope.synth.camera import Camera
-from stridescope.synth.kinematics import (
+from synth.camera import Camera
+from synth.kinematics import (
     RunnerModel,
     frontal_projection_angle,
     sagittal_angles,
