@@ -21,7 +21,7 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp())
     analyze_clip(CLIP, out / "analysis")
     files = AnalysisFiles.load(out / "analysis")
-    result = write_replay(files.analysis, files.track, out / "replay.mp4")
+    result = write_replay(files.analysis, files.gait, out / "replay.mp4")
     w, h = files.analysis.clip["width"], files.analysis.clip["height"]
     print(f"{result.frames} frames {w}x{h}: {result.seconds:.1f} s, {result.encode_fps:.1f} frames/s "
           f"(decode + annotate + H.264 encode)")

@@ -271,3 +271,52 @@ def clean(image_xy: np.ndarray, time_s: np.ndarray, cutoff_hz: float | None = No
     kept, rejected = reject_outliers(repaired, fps)
     filled_xy, filled = fill_gaps(kept, time_s, max_gap_s)
     return CleanTrack(lowpass(filled_xy, fps, cutoff), repaired, swapped, filled, rejected, cutoff)
+
+
+def even_grid(time_s: np.ndarray, tolerance: float = 0.2) -> np.ndarray:
+    """An evenly spaced time grid for ``time_s``, or ``time_s`` itself when it already is one.
+
+    Every filter here (and every velocity in :mod:`metrics.events`) assumes
+    evenly spaced samples; a variable-frame-rate clip's frames are not.  A
+    step differing from the median step by more than ``tolerance`` of it
+    (a dropped or doubled frame, a rate change) calls for the grid; the grid
+    keeps the median step and spans the same time.
+
+    >>> t = np.array([0.0, 0.1, 0.2, 0.4, 0.5])
+    >>> even_grid(t).round(2).tolist()
+    [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    >>> t = np.arange(4) / 30
+    >>> even_grid(t) is t
+    True
+    """
+    time_s = np.asarray(time_s, float)
+    if len(time_s) < 3:
+        return time_s
+    step = np.diff(time_s)
+    median = float(np.median(step))
+    if median <= 0 or np.all(np.abs(step - median) <= tolerance * median):
+        return time_s
+    n = int(round((time_s[-1] - time_s[0]) / median)) + 1
+    return time_s[0] + np.arange(n) * ((time_s[-1] - time_s[0]) / (n - 1))
+
+
+def resample(values: np.ndarray, time_s: np.ndarray, grid_s: np.ndarray) -> np.ndarray:
+    """``values`` [n, ...] sampled at ``time_s``, linearly interpolated at ``grid_s``.
+
+    Missing samples stay missing: a grid point between a missing and a seen
+    sample is missing, and so is one farther than 1.5 median steps from any
+    sample (a gap in the recording), which :func:`fill_gaps` then judges.
+
+    >>> resample(np.array([0.0, 1.0, np.nan, 3.0]), np.array([0, 1, 2, 3.0]), np.array([0.5, 2.5])).tolist()
+    [0.5, nan]
+    """
+    values = np.asarray(values, float)
+    flat = values.reshape(len(values), -1)
+    out = np.empty((len(grid_s), flat.shape[1]))
+    for k in range(flat.shape[1]):
+        out[:, k] = np.interp(grid_s, time_s, flat[:, k])
+    after = np.clip(np.searchsorted(time_s, grid_s), 0, len(time_s) - 1)
+    before = np.clip(after - 1, 0, len(time_s) - 1)
+    nearest = np.minimum(np.abs(grid_s - time_s[after]), np.abs(grid_s - time_s[before]))
+    out[nearest > 1.5 * np.median(np.diff(time_s))] = np.nan
+    return out.reshape((len(grid_s),) + values.shape[1:])

@@ -67,13 +67,15 @@ class EventParams:
     velocity_window_s: float = 0.1
 
 
-def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float = 0.3) -> np.ndarray:
+def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float = 0.3,
+                    velocity: np.ndarray | None = None) -> np.ndarray:
     """Image velocity (px/s, x and y) of the ground under ``foot``: the median
     velocity of its heel and toe while they are in the lowest part of their path.
 
     On a treadmill this is the belt; overground with a static camera it is ~0.
+    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
     """
-    vel = foot_velocity(xy, fps)
+    vel = foot_velocity(xy, fps) if velocity is None else velocity
     speeds = []
     for j in FOOT_POINTS[foot]:
         y = xy[:, j, 1]
@@ -90,14 +92,15 @@ def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarr
     return savgol_filter(xy, win, 2, deriv=1, axis=0, mode="interp") * fps
 
 
-def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = EventParams()
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = EventParams(),
+                 velocity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per frame: is ``foot`` on the ground, and its speed relative to the ground.
 
     Returns ``(in_contact [n] bool, relative_speed [n] as a fraction of swing speed)``.
+    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
     """
-    vel = foot_velocity(xy, fps, params.velocity_window_s)
-    ground = ground_velocity(xy, fps, foot)
+    vel = foot_velocity(xy, fps, params.velocity_window_s) if velocity is None else velocity
+    ground = ground_velocity(xy, fps, foot, velocity=vel)
     rel = []
     for j in FOOT_POINTS[foot]:
         speed = np.linalg.norm(vel[:, j] - ground, axis=1)
@@ -111,12 +114,15 @@ def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = Ev
     return relative < params.initial_contact_fraction, relative
 
 
-def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = EventParams()) -> list[Contact]:
+def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = EventParams(),
+                    velocity: np.ndarray | None = None) -> list[Contact]:
     """All ground contacts of both feet, in time order, reduced to those that
     alternate left/right at plausible step times (:func:`alternating_landings`):
     a hidden foot the model draws on the stance foot looks planted too."""
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
-    contacts = _speed_contacts(xy, time_s, fps, params)
+    if velocity is None:
+        velocity = foot_velocity(xy, fps, params.velocity_window_s)  # once for both feet
+    contacts = _speed_contacts(xy, time_s, fps, params, velocity)
     weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
                else params.short_contact_weight for c in contacts]
     heels = xy[:, [heel for heel, _ in FOOT_POINTS.values()], 0]
@@ -125,11 +131,12 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     return [contacts[i] for _, _, i in landings]
 
 
-def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams) -> list[Contact]:
+def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
+                    velocity: np.ndarray) -> list[Contact]:
     """Contacts of both feet judged by speed relative to the ground, in time order."""
     contacts = []
     for foot in ("left", "right"):
-        on, relative = contact_mask(xy, fps, foot, params)
+        on, relative = contact_mask(xy, fps, foot, params, velocity)
         on = _close_runs(on, int(round(params.merge_gap_s * fps)))
         for start, stop in _runs(on):
             pushing = np.flatnonzero(relative[start:stop] < params.toe_off_fraction)

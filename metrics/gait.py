@@ -7,17 +7,20 @@ slant (for the capture check), and the pixel-to-metre scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from metrics.clean import CleanTrack, clean
+from metrics.clean import CleanTrack, clean, even_grid, resample
 from metrics.events import (
     FOOT_POINTS,
     Contact,
     EventParams,
     detect_contacts,
     detect_contacts_frontal,
+    foot_velocity,
     ground_velocity,
 )
 from metrics.geometry import midpoint
@@ -34,6 +37,7 @@ from vision.landmarks import (
 )
 
 OTHER = {"left": "right", "right": "left"}
+GAIT_FILE_VERSION = 1
 
 # Segment lengths as fractions of standing height (Winter, Biomechanics and
 # Motor Control of Human Movement, 4th ed., 2009, fig. 4.1).
@@ -93,7 +97,32 @@ class Scale:
 
 @dataclass
 class Gait:
-    """Everything the metrics read. ``xy`` is the cleaned landmark positions (image pixels)."""
+    """The gait of one clip: what every measure, table, plot and annotator reads.
+
+    Built once by :func:`build_gait` (cleaning, events, view, scale, angles)
+    and saved beside ``analysis.json`` as ``gait.npz`` (:meth:`save`,
+    :meth:`load`), so nothing downstream cleans or detects again.
+
+    Samples lie on an even time grid ``time_s``: a variable-frame-rate clip
+    is resampled onto one (``frame_time_s`` keeps the clip's own frame times,
+    equal to ``time_s`` otherwise).  Contact frames index the grid; times are
+    seconds of real (capture) time either way.
+
+    Attributes:
+        xy: [n, 33, 2] cleaned landmark positions (image pixels; NaN where unseen).
+        time_s: [n] the even time grid.
+        visibility: [n, 33] the model's visibility on the grid.
+        view: how the runner is seen: kind, running direction, near side.
+        contacts: ground contacts in time order, each with its ``source``.
+        strides: contacts paired into strides.
+        scale: pixels to metres and the leg length.
+        setting: "treadmill" | "overground".
+        ground_tilt_deg: slant of the ground line (reported, not undone).
+        cleaned: what cleaning did (raw positions, swaps, fills, rejections).
+        frame_size: (width, height) of the clip's frames.
+        angles: per-frame joint angles ``{angle: {side: [n] deg}}`` (:mod:`metrics.joint_angles`).
+        frame_time_s: [m] real times of the clip's decoded frames.
+    """
 
     xy: np.ndarray
     time_s: np.ndarray
@@ -107,6 +136,12 @@ class Gait:
     cleaned: CleanTrack
     frame_size: tuple[int, int] = (0, 0)
     notes: dict = field(default_factory=dict)
+    angles: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    frame_time_s: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.frame_time_s is None:
+            self.frame_time_s = self.time_s
 
     @property
     def fps(self) -> float:
@@ -116,9 +151,35 @@ class Gait:
     def forward(self) -> int:
         return self.view.forward
 
+    @property
+    def direction(self) -> str | None:
+        """Side view: where the runner runs in the image ("left" | "right")."""
+        return self.view.direction
+
+    @property
+    def near_side(self) -> str | None:
+        """Side view: the leg nearer the camera."""
+        return self.view.near_side
+
+    @property
+    def resampled(self) -> bool:
+        """True when the clip's frames were not evenly spaced and the grid differs from them."""
+        return self.frame_time_s is not self.time_s and not np.array_equal(self.frame_time_s, self.time_s)
+
     def frame_at(self, t: float) -> int:
-        """The frame nearest to time ``t``."""
+        """The grid sample nearest to time ``t``."""
         return int(np.clip(np.searchsorted(self.time_s, t), 0, len(self.time_s) - 1))
+
+    def clip_frame(self, index: int) -> int:
+        """The clip's decoded frame nearest to grid sample ``index`` (the same index unless resampled)."""
+        if not self.resampled:
+            return int(index)
+        t = self.time_s[int(np.clip(index, 0, len(self.time_s) - 1))]
+        return int(np.argmin(np.abs(self.frame_time_s - t)))
+
+    def on_frames(self, values: np.ndarray) -> np.ndarray:
+        """Grid samples ``values`` [n, ...] at the clip's own frame times (as is unless resampled)."""
+        return values if not self.resampled else resample(values, self.time_s, self.frame_time_s)
 
     def at(self, t: float) -> np.ndarray:
         """[33, 2] positions at time ``t``, linearly interpolated between frames."""
@@ -136,6 +197,53 @@ class Gait:
             return None, None
         cm = 100 * px / self.scale.px_per_m if self.scale.px_per_m else None
         return cm, 100 * px / self.scale.leg_length_px
+
+    def stance_intervals(self) -> dict[str, list[tuple[float, float]]]:
+        """Each foot's ground contacts seen whole as ``(initial_contact_s, toe_off_s)``, in time order."""
+        out: dict[str, list[tuple[float, float]]] = {"left": [], "right": []}
+        for c in self.contacts:
+            if c.complete:
+                out[c.foot].append((c.initial_contact_s, c.toe_off_s))
+        return out
+
+    def save(self, path: str | Path) -> Path:
+        """Write to ``path`` (``.npz``; written whole, then renamed)."""
+        path = Path(path)
+        arrays = {
+            "xy": self.xy, "time_s": self.time_s, "visibility": self.visibility, "frame_time_s": self.frame_time_s,
+            "raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
+            "rejected": self.cleaned.rejected,
+            **{f"angle/{name}/{side}": v for name, sides in self.angles.items() for side, v in sides.items()},
+        }
+        meta = {
+            "version": GAIT_FILE_VERSION, "view": self.view.to_dict(), "scale": asdict(self.scale),
+            "setting": self.setting, "ground_tilt_deg": self.ground_tilt_deg, "frame_size": list(self.frame_size),
+            "cutoff_hz": self.cleaned.cutoff_hz, "notes": self.notes,
+            "contacts": [asdict(c) for c in self.contacts],
+        }
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "wb") as f:
+            np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Gait:
+        """Read what :meth:`save` wrote."""
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            a = {k: z[k] for k in z.files if k != "meta"}
+        angles: dict[str, dict[str, np.ndarray]] = {}
+        for key in [k for k in a if k.startswith("angle/")]:
+            _, name, side = key.split("/")
+            angles.setdefault(name, {})[side] = a.pop(key)
+        contacts = [Contact(**c) for c in meta["contacts"]]
+        cleaned = CleanTrack(a["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
+        time_s, frame_time_s = a["time_s"], a["frame_time_s"]
+        return cls(a["xy"], time_s, a["visibility"], View(**meta["view"]), contacts,
+                   strides_from_contacts(contacts), Scale(**meta["scale"]), meta["setting"],
+                   meta["ground_tilt_deg"], cleaned, tuple(meta["frame_size"]), meta["notes"], angles,
+                   time_s if np.array_equal(frame_time_s, time_s) else frame_time_s)
 
 
 def strides_from_contacts(contacts: list[Contact]) -> list[StrideTiming]:
@@ -196,23 +304,35 @@ def height_px(xy: np.ndarray) -> float:
 def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
                frame_size: tuple[int, int], view: str | None = "auto",
                treadmill_speed_kmh: float | None = None, height_cm: float | None = None,
-               params: EventParams = EventParams()) -> Gait:
-    """Clean, detect view and events, level the ground and fix the scale."""
-    time_s = np.asarray(time_s, float)
-    cleaned = clean(image_xy, time_s)
-    the_view = detect_view(cleaned.xy, visibility, view)
-    if the_view.kind == "side":
-        cleaned = clean(image_xy, time_s, side_view=True)
-        contacts = detect_contacts(cleaned.xy, time_s, params)
-    else:
-        contacts = detect_contacts_frontal(cleaned.xy, time_s)
+               params: EventParams = EventParams(), contacts: list[Contact] | None = None) -> Gait:
+    """Resample onto an even grid if needed, detect the view, clean once, find (or take) the
+    contacts, level the ground, fix the scale and compute the per-frame angles.
+
+    ``contacts`` (on the grid; equal to the clip's frames unless it has a
+    variable frame rate) replace detection, e.g. events a person corrected.
+    """
+    frame_time_s = np.asarray(time_s, float)
+    grid = even_grid(frame_time_s)
+    if grid is not frame_time_s:
+        image_xy = resample(image_xy, frame_time_s, grid)
+        visibility = np.nan_to_num(resample(visibility, frame_time_s, grid))  # a gap is unseen
+    time_s = grid
+    # The view is judged on the raw positions: medians of body widths and toe
+    # directions, which neither swaps of knees/feet nor filtering change
+    # (same view, direction and near side as on cleaned positions on all 17 clips tried).
+    the_view = detect_view(np.asarray(image_xy, float), visibility, view)
+    cleaned = clean(image_xy, time_s, side_view=the_view.kind == "side")
+    xy = cleaned.xy
+    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    velocity = foot_velocity(xy, fps, params.velocity_window_s)
+    if contacts is None:
+        contacts = detect_contacts(xy, time_s, params, velocity) if the_view.kind == "side" else \
+            detect_contacts_frontal(xy, time_s)
     # The ground line's slant is reported, not undone: a camera looking at the
     # belt at an angle slants it by perspective while verticals stay vertical,
     # so rotating the picture would bias every angle measured from vertical.
-    tilt = ground_line_tilt(cleaned.xy, contacts) if the_view.kind == "side" else 0.0
-    xy = cleaned.xy
-    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
-    belt = np.nanmean([np.linalg.norm(ground_velocity(xy, fps, f)) for f in ("left", "right")])
+    tilt = ground_line_tilt(xy, contacts) if the_view.kind == "side" else 0.0
+    belt = np.nanmean([np.linalg.norm(ground_velocity(xy, fps, f, velocity=velocity)) for f in ("left", "right")])
     hip_speed = abs(np.nanmedian(np.gradient(midpoint(xy, LEFT_HIP, RIGHT_HIP)[:, 0]) * fps))
     setting = "treadmill" if treadmill_speed_kmh or belt > 2 * hip_speed else "overground"
     scale = Scale(leg_length_px(xy), height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
@@ -221,5 +341,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
         scale.px_per_m, scale.source = float(belt / scale.belt_speed_m_s), "treadmill belt"
     elif height_cm:
         scale.px_per_m, scale.source = height_px(xy) / (height_cm / 100), "runner height"
+    from metrics.joint_angles import view_angles  # here: the angle modules import this one
+
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts), scale,
-                setting, tilt, cleaned, tuple(frame_size))
+                setting, tilt, cleaned, tuple(frame_size), angles=view_angles(xy, the_view.kind, the_view.forward),
+                frame_time_s=frame_time_s if grid is not frame_time_s else time_s)

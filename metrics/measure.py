@@ -1,6 +1,8 @@
-"""The metrics layer's entry point: a pose track in, an :class:`Analysis` out.
+"""The metrics layer's entry point: a pose track in, its :class:`Gait` and :class:`Analysis` out.
 
 Pure computation on arrays: no video, no files except the optional CSV writer.
+The :class:`Gait` is what was measured on (cleaned landmarks, events, angles);
+the :class:`Analysis` is what was measured (``analysis.json``).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import csv
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,11 +47,18 @@ def events_of(g: Gait) -> list[GaitEvent]:
     events = []
     for c in g.contacts:
         if c.initial_contact_frame > 0:
-            events.append(GaitEvent(c.foot, "initial_contact", c.initial_contact_frame, round(c.initial_contact_s, 4)))
+            events.append(GaitEvent(c.foot, "initial_contact", g.clip_frame(c.initial_contact_frame),
+                                    round(c.initial_contact_s, 4), **_source(c)))
         if c.complete or c.initial_contact_frame == 0:
             if c.toe_off_frame < len(g.time_s) - 1:
-                events.append(GaitEvent(c.foot, "toe_off", c.toe_off_frame, round(c.toe_off_s, 4)))
+                events.append(GaitEvent(c.foot, "toe_off", g.clip_frame(c.toe_off_frame), round(c.toe_off_s, 4),
+                                        **_source(c)))
     return sorted(events, key=lambda e: e.time_s)
+
+
+def _source(c) -> dict:
+    """The contact's ``source`` for its events, once both carry one (CONTRACTS.md 1)."""
+    return {"source": c.source} if hasattr(c, "source") and "source" in GaitEvent.__dataclass_fields__ else {}
 
 
 def strides_of(g: Gait, per_stride: dict[str, list[float | None]]) -> list[Stride]:
@@ -57,18 +67,30 @@ def strides_of(g: Gait, per_stride: dict[str, list[float | None]]) -> list[Strid
         values = {name: (None if v[k] is None else round(v[k], 3)) for name, v in per_stride.items()}
         values["foot_strike_pattern"] = foot_strike.strike_pattern(values.get("foot_strike_angle_deg"))
         out.append(Stride(
-            s.index, s.foot, s.contact.initial_contact_frame,
-            s.contact.toe_off_frame if s.contact.complete else None,
-            s.next.initial_contact_frame if s.next else None,
+            s.index, s.foot, g.clip_frame(s.contact.initial_contact_frame),
+            g.clip_frame(s.contact.toe_off_frame) if s.contact.complete else None,
+            g.clip_frame(s.next.initial_contact_frame) if s.next else None,
             round(s.start_s, 4), round(s.end_s, 4) if s.end_s is not None else None, values))
     return out
 
 
-def analyze_track(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
-                  height_cm: float | None = None, params: EventParams = EventParams()) -> Analysis:
-    """Everything Stridescope measures on a :class:`vision.track.PoseTrack`."""
+class Analysed(NamedTuple):
+    """What :func:`analyze` returns: the gait measured on and the analysis of it."""
+
+    gait: Gait
+    analysis: Analysis
+
+
+def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
+            height_cm: float | None = None, params: EventParams = EventParams()) -> Analysed:
+    """The :class:`Gait` of a :class:`vision.track.PoseTrack` and everything Stridescope measures on it."""
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params)
+    return Analysed(g, analysis_of(g, track))
+
+
+def analysis_of(g: Gait, track) -> Analysis:
+    """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
     metrics, per_stride = measure(g)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2)}
     return Analysis(
@@ -78,6 +100,12 @@ def analyze_track(track, view: str | None = "auto", treadmill_speed_kmh: float |
         detected_fraction=round(track.detected_fraction, 4), model=track.model,
         software={"stridescope": _version(), "numpy": np.__version__},
     )
+
+
+def analyze_track(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
+                  height_cm: float | None = None, params: EventParams = EventParams()) -> Analysis:
+    """Everything Stridescope measures on a :class:`vision.track.PoseTrack` (the analysis of :func:`analyze`)."""
+    return analyze(track, view, treadmill_speed_kmh, height_cm, params).analysis
 
 
 def _version() -> str:

@@ -7,19 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from metrics.gait import Gait
 from reports import plots
 from reports.compare import Comparison, compare
 from reports.cycle import cycle_curves
 from reports.html import render_comparison_html
 from reports.replay import ReplayResult
 from reports.sidebyside import Alignment, write_side_by_side
-from vision.track import PoseTrack
 
 COMPARISON_JSON = "comparison.json"
 
 
 def write_comparison(
-    a: Analysis, track_a: PoseTrack, b: Analysis, track_b: PoseTrack, out: str | Path,
+    a: Analysis, gait_a: Gait, b: Analysis, gait_b: Gait, out: str | Path,
     labels: tuple[str, str] = ("before", "after"),
     clips: tuple = (None, None),
     slow_motion: float = 1.0,
@@ -30,10 +30,10 @@ def write_comparison(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result = compare(a, b, *labels)
-    overlay = plots.png(plots.plot_gait_cycle({labels[0]: cycle_curves(a, track_a),
-                                               labels[1]: cycle_curves(b, track_b)}))
+    overlay = plots.png(plots.plot_gait_cycle({labels[0]: cycle_curves(a, gait_a),
+                                               labels[1]: cycle_curves(b, gait_b)}))
     (out / "gait_cycle_compare.png").write_bytes(overlay)
-    video, plan = write_side_by_side(a, track_a, b, track_b, out / "sidebyside.mp4", labels=labels,
+    video, plan = write_side_by_side(a, gait_a, b, gait_b, out / "sidebyside.mp4", labels=labels,
                                      clips=clips, slow_motion=slow_motion, progress=progress)
     (out / "comparison.html").write_text(render_comparison_html(result, overlay, video.path.name),
                                          encoding="utf-8")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from metrics.analysis import Analysis
-from reports.kinematics import SIDES, cleaned_xy, forward_sign, view_angles
-from vision.track import PoseTrack
+from metrics.gait import Gait
+from metrics.joint_angles import SIDES
 
 CYCLE_PCT = np.linspace(0.0, 100.0, 101)
 
@@ -52,26 +52,25 @@ def normalised(series: np.ndarray, time_s: np.ndarray, start_s: float, end_s: fl
     return np.interp(start_s + CYCLE_PCT / 100 * (end_s - start_s), t[ok], v[ok])
 
 
-def cycle_curves(analysis: Analysis, track: PoseTrack) -> dict[str, dict[str, CycleCurve]]:
-    """``{angle: {side: CycleCurve}}`` for the angles that suit the clip's view."""
-    xy = cleaned_xy(track, analysis.view)
-    angles = view_angles(xy, analysis.view, forward_sign(analysis.view, xy))
-    t = track.time_s
+def cycle_curves(analysis: Analysis, gait: Gait) -> dict[str, dict[str, CycleCurve]]:
+    """``{angle: {side: CycleCurve}}`` of the gait's angle curves, over the analysis' strides."""
+    t, frame_t = gait.time_s, gait.frame_time_s
     out: dict[str, dict[str, CycleCurve]] = {}
-    for name, per_side in angles.items():
+    for name, per_side in gait.angles.items():
         out[name] = {}
         for side in SIDES:
             rows, toe_offs = [], []
             for s in analysis.strides:
                 if s.foot != side or s.next_initial_contact_frame is None:
                     continue
-                start, end = t[s.initial_contact_frame], t[min(s.next_initial_contact_frame, len(t) - 1)]
+                start = frame_t[s.initial_contact_frame]
+                end = frame_t[min(s.next_initial_contact_frame, len(frame_t) - 1)]
                 row = normalised(per_side[side], t, start, end)
                 if row is None:
                     continue
                 rows.append(row)
                 if s.toe_off_frame is not None:
-                    toe_offs.append(100 * (t[s.toe_off_frame] - start) / (end - start))
+                    toe_offs.append(100 * (frame_t[s.toe_off_frame] - start) / (end - start))
             if rows:
                 out[name][side] = CycleCurve(np.array(rows), float(np.mean(toe_offs)) if toe_offs else None)
     return out

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from metrics.gait import Gait
 from reports.annotate import annotated_frame, default_annotators, with_strip
 from reports.state import ClipStates
 from reports.video_writer import H264Writer
-from vision.track import PoseTrack
 from vision.video import VideoInfo, iter_frames, probe
 
 Progress = Callable[[int, int], None]
@@ -34,7 +34,7 @@ def clip_info(analysis: Analysis, clip: str | Path | None = None) -> VideoInfo:
     return probe(path, capture_fps=analysis.clip.get("capture_fps"))
 
 
-def write_replay(analysis: Analysis, track: PoseTrack, out: str | Path, clip: str | Path | None = None,
+def write_replay(analysis: Analysis, gait: Gait, out: str | Path, clip: str | Path | None = None,
                  slow_motion: float = 1.0, annotators: Sequence | None = None,
                  frames: range | None = None, progress: Progress | None = None) -> ReplayResult:
     """Write the annotated replay of every frame (or of ``frames``) to ``out`` (H.264 MP4).
@@ -46,7 +46,7 @@ def write_replay(analysis: Analysis, track: PoseTrack, out: str | Path, clip: st
     """
     start = time.monotonic()
     info = clip_info(analysis, clip)
-    states = ClipStates(analysis, track)
+    states = ClipStates(analysis, gait)
     layers = annotators if annotators is not None else default_annotators(states.stance_intervals())
     wanted = frames if frames is not None else range(info.n_frames)
     fps = info.fps / slow_motion

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from metrics.gait import Gait, build_gait
 from reports import plots
 from reports.content import ReportAssets
 from reports.cycle import cycle_curves
@@ -14,50 +15,63 @@ from reports.export import export_all
 from reports.html import render_html
 from reports.pdf import write_pdf
 from reports.replay import ReplayResult, write_replay
-from reports.state import stance_intervals
 from reports.stills import render_stills
 from vision.track import PoseTrack
 
-ANALYSIS_FILE, POSE_FILE = "analysis.json", "pose.npz"
+ANALYSIS_FILE, GAIT_FILE, POSE_FILE = "analysis.json", "gait.npz", "pose.npz"
 StepProgress = Callable[[str], Callable[[int, int], None]]
 """Given a step's name, a ``progress(done, total)`` callback for it."""
 
 
 @dataclass
 class AnalysisFiles:
-    """An analysis and the pose track it was measured on, as loaded from a folder."""
+    """An analysis, the gait it was measured on and the raw pose track, as loaded from a folder."""
 
     analysis: Analysis
+    gait: Gait
     track: PoseTrack
-    folder: Path
+    folder: Path | None = None  # None for a stored session (its files are named by hash)
 
     @classmethod
     def load(cls, folder: str | Path) -> AnalysisFiles:
         folder = Path(folder)
-        return cls(Analysis.load(folder / ANALYSIS_FILE), PoseTrack.load(folder / POSE_FILE), folder)
+        analysis, track = Analysis.load(folder / ANALYSIS_FILE), PoseTrack.load(folder / POSE_FILE)
+        gait = Gait.load(folder / GAIT_FILE) if (folder / GAIT_FILE).is_file() else legacy_gait(analysis, track)
+        return cls(analysis, gait, track, folder)
 
 
-def report_plots(analysis: Analysis, track: PoseTrack) -> dict[str, bytes]:
+def legacy_gait(analysis: Analysis, track: PoseTrack) -> Gait:
+    """The gait of an analysis folder written before ``gait.npz`` existed: rebuilt from its track
+    with the view and scale it recorded (the only case where a report cleans landmarks)."""
+    return build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size),
+                      analysis.view.get("kind"), analysis.scale.get("treadmill_speed_kmh"),
+                      analysis.scale.get("height_cm"))
+
+
+def report_plots(analysis: Analysis, gait: Gait) -> dict[str, bytes]:
     """The report's figures as PNG bytes, by name."""
     return {
-        "gait_cycle": plots.png(plots.plot_gait_cycle({"": cycle_curves(analysis, track)})),
+        "gait_cycle": plots.png(plots.plot_gait_cycle({"": cycle_curves(analysis, gait)})),
         "per_stride": plots.png(plots.plot_per_stride(analysis)),
         "left_right": plots.png(plots.plot_left_right(analysis)),
-        "timeline": plots.png(plots.plot_timeline(analysis, stance_intervals(analysis))),
+        "timeline": plots.png(plots.plot_timeline(analysis, gait.stance_intervals())),
     }
 
 
-def build_report(analysis: Analysis, track: PoseTrack, out_dir: str | Path, clip: str | Path | None = None,
+def build_report(analysis: Analysis, gait: Gait, track: PoseTrack, out_dir: str | Path, clip: str | Path | None = None,
                  athlete: str = "", date: str | None = None, slow_motion: float = 1.0,
                  progress: StepProgress | None = None) -> dict[str, Path]:
-    """Write ``replay.mp4``, ``stills/``, ``plots/``, ``report.html``, ``report.pdf`` and exports into ``out_dir``."""
+    """Write ``replay.mp4``, ``stills/``, ``plots/``, ``report.html``, ``report.pdf`` and exports into ``out_dir``.
+
+    Everything drawn comes from ``gait`` (cleaned landmarks, contacts, angles); ``track``
+    (the raw landmarks) is only exported."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda name: None)
-    replay: ReplayResult = write_replay(analysis, track, out / "replay.mp4", clip=clip, slow_motion=slow_motion,
+    replay: ReplayResult = write_replay(analysis, gait, out / "replay.mp4", clip=clip, slow_motion=slow_motion,
                                         progress=step("replay"))
-    stills = render_stills(analysis, track, out / "stills", clip=clip)
-    figures = report_plots(analysis, track)
+    stills = render_stills(analysis, gait, out / "stills", clip=clip)
+    figures = report_plots(analysis, gait)
     (out / "plots").mkdir(exist_ok=True)
     for name, data in figures.items():
         (out / "plots" / f"{name}.png").write_bytes(data)

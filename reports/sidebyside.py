@@ -18,12 +18,12 @@ import cv2
 import numpy as np
 
 from metrics.analysis import Analysis, Stride
+from metrics.gait import Gait
 from reports.annotate import AngleArcAnnotator, EventFlashAnnotator, SkeletonAnnotator
 from reports.replay import ReplayResult, clip_info
 from reports.state import ClipStates
 from reports.text import draw_text, text_size
 from reports.video_writer import H264Writer
-from vision.track import PoseTrack
 from vision.video import iter_frames
 
 Progress = Callable[[int, int], None]
@@ -46,7 +46,7 @@ def complete_strides(analysis: Analysis, foot: str) -> list[Stride]:
                   key=lambda s: s.initial_contact_frame)
 
 
-def align(a: Analysis, track_a: PoseTrack, b: Analysis, track_b: PoseTrack,
+def align(a: Analysis, gait_a: Gait, b: Analysis, gait_b: Gait,
           foot: str | None = None, slow_motion: float = 1.0) -> Alignment:
     """Pair frames of A and B stride by stride, both starting at the same foot's initial contact.
 
@@ -58,15 +58,15 @@ def align(a: Analysis, track_a: PoseTrack, b: Analysis, track_b: PoseTrack,
     k = min(len(sa), len(sb))
     if k == 0:
         raise ValueError(f"no complete {foot} stride in both analyses to align on")
-    fps = max(track_a.fps, track_b.fps)
+    fps = max(gait_a.fps, gait_b.fps)
     fa, fb, idx = [], [], []
     for i in range(k):
-        ta0, ta1 = track_a.time_s[sa[i].initial_contact_frame], track_a.time_s[sa[i].next_initial_contact_frame]
-        tb0, tb1 = track_b.time_s[sb[i].initial_contact_frame], track_b.time_s[sb[i].next_initial_contact_frame]
+        ta0, ta1 = gait_a.frame_time_s[sa[i].initial_contact_frame], gait_a.frame_time_s[sa[i].next_initial_contact_frame]
+        tb0, tb1 = gait_b.frame_time_s[sb[i].initial_contact_frame], gait_b.frame_time_s[sb[i].next_initial_contact_frame]
         n = max(2, int(round((ta1 - ta0 + tb1 - tb0) / 2 * fps * slow_motion)))
         p = np.arange(n) / n  # the last fraction (1.0) is the next stride's 0
-        fa.append(_nearest(track_a.time_s, ta0 + p * (ta1 - ta0)))
-        fb.append(_nearest(track_b.time_s, tb0 + p * (tb1 - tb0)))
+        fa.append(_nearest(gait_a.frame_time_s, ta0 + p * (ta1 - ta0)))
+        fb.append(_nearest(gait_b.frame_time_s, tb0 + p * (tb1 - tb0)))
         idx.append(np.full(n, i))
     return Alignment(foot, fps, np.concatenate(fa), np.concatenate(fb), np.concatenate(idx), k)
 
@@ -96,7 +96,7 @@ def _annotated(rgb: np.ndarray, states: ClipStates, index: int, height: int) -> 
     return cv2.resize(scene, (int(round(scene.shape[1] * k)), height), interpolation=cv2.INTER_AREA)
 
 
-def write_side_by_side(a: Analysis, track_a: PoseTrack, b: Analysis, track_b: PoseTrack, out: str | Path,
+def write_side_by_side(a: Analysis, gait_a: Gait, b: Analysis, gait_b: Gait, out: str | Path,
                        labels: tuple[str, str] = ("before", "after"), clips: tuple = (None, None),
                        height: int = 720, slow_motion: float = 1.0, max_strides: int | None = None,
                        progress: Progress | None = None) -> tuple[ReplayResult, Alignment]:
@@ -105,12 +105,12 @@ def write_side_by_side(a: Analysis, track_a: PoseTrack, b: Analysis, track_b: Po
     ``slow_motion`` stretches each stride over more output frames (frames repeat).
     """
     start = time.monotonic()
-    plan = align(a, track_a, b, track_b, slow_motion=slow_motion)
+    plan = align(a, gait_a, b, gait_b, slow_motion=slow_motion)
     if max_strides is not None:
         keep = plan.stride < max_strides
         plan = Alignment(plan.foot, plan.fps, plan.frames_a[keep], plan.frames_b[keep], plan.stride[keep],
                          min(plan.n_strides, max_strides))
-    states_a, states_b = ClipStates(a, track_a), ClipStates(b, track_b)
+    states_a, states_b = ClipStates(a, gait_a), ClipStates(b, gait_b)
     info_a, info_b = clip_info(a, clips[0]), clip_info(b, clips[1])
     height = min(height, info_a.height, info_b.height)
     header = int(56 * height / 720)

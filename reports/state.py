@@ -1,8 +1,9 @@
 """What is true at one instant of a clip: the :class:`FrameState` every annotator draws from.
 
 Built from an :class:`~metrics.analysis.Analysis` (events, strides and their
-measured values) and the :class:`~vision.track.PoseTrack` it was measured on;
-nothing here measures anything.
+measured values) and the :class:`~metrics.gait.Gait` it was measured on
+(cleaned landmarks, running direction, contacts); nothing here measures or
+cleans anything.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from metrics.analysis import Analysis, GaitEvent, Stride
-from reports.kinematics import cleaned_xy, forward_sign
-from vision.track import PoseTrack
+from metrics.gait import Gait
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,11 @@ class FrameState:
 class ClipStates:
     """Frame states of one analysed clip, by frame index: ``states[i]``."""
 
-    def __init__(self, analysis: Analysis, track: PoseTrack, event_window_s: float = 0.3):
-        self.analysis, self.track = analysis, track
+    def __init__(self, analysis: Analysis, gait: Gait, event_window_s: float = 0.3):
+        self.analysis, self.gait = analysis, gait
         self.view = str(analysis.view.get("kind", "side"))
-        self.xy = cleaned_xy(track, analysis.view)
-        self.forward = forward_sign(analysis.view, self.xy)
+        self.xy = gait.on_frames(gait.xy)  # the clip's frames (differ from the grid if resampled)
+        self.forward = gait.forward
         self.window = event_window_s
         # Frame indices, not times, decide what has happened: they are exact.
         self._events = sorted(analysis.events, key=lambda e: e.frame)
@@ -68,11 +68,11 @@ class ClipStates:
         self._clip_values = {k: m.value for k, m in analysis.metrics.items()}
 
     def __len__(self) -> int:
-        return self.track.n_frames
+        return len(self.gait.frame_time_s)
 
     def time_of(self, index: int) -> float:
         """Real time of a frame; events and frames share this clock, so ages are exact."""
-        return float(self.track.time_s[min(index, len(self) - 1)])
+        return float(self.gait.frame_time_s[min(index, len(self) - 1)])
 
     def stance_at(self, index: int) -> dict[str, bool]:
         """Whether each foot is on the ground at frame ``index`` (from the last event of that foot)."""
@@ -108,21 +108,5 @@ class ClipStates:
         )
 
     def stance_intervals(self) -> dict[str, list[tuple[float, float]]]:
-        return stance_intervals(self.analysis)
-
-
-def stance_intervals(analysis: Analysis) -> dict[str, list[tuple[float, float]]]:
-    """Each foot's ground contacts as ``(initial_contact_s, toe_off_s)`` pairs."""
-    events = sorted(analysis.events, key=lambda e: e.frame)
-    out: dict[str, list[tuple[float, float]]] = {"left": [], "right": []}
-    for foot in out:
-        start = None
-        for e in events:
-            if e.foot != foot:
-                continue
-            if e.kind == "initial_contact":
-                start = e.time_s
-            elif start is not None:
-                out[foot].append((start, e.time_s))
-                start = None
-    return out
+        """Each foot's ground contacts as ``(initial_contact_s, toe_off_s)`` (the gait's contacts)."""
+        return self.gait.stance_intervals()

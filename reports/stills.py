@@ -9,11 +9,11 @@ import cv2
 import numpy as np
 
 from metrics.analysis import Analysis, Stride
+from metrics.gait import Gait
 from reports.annotate import AngleArcAnnotator, EventFlashAnnotator, SkeletonAnnotator
 from reports.replay import clip_info
 from reports.state import ClipStates
 from reports.text import draw_text
-from vision.track import PoseTrack
 from vision.video import iter_frames
 
 PHASES = ("contact", "mid-stance", "toe-off")
@@ -86,14 +86,14 @@ def crop_to_runner(scene: np.ndarray, xy: np.ndarray, pad: float = 0.3) -> np.nd
     return scene[y0:y1, x0:x1]
 
 
-def render_stills(analysis: Analysis, track: PoseTrack, out_dir: str | Path, clip: str | Path | None = None,
+def render_stills(analysis: Analysis, gait: Gait, out_dir: str | Path, clip: str | Path | None = None,
                   max_height: int = 720) -> list[Still]:
     """Decode the clip once and write each planned still as ``out_dir/<key>.png``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stills = plan_stills(analysis)
     wanted = {s.frame for s in stills}
-    states = ClipStates(analysis, track)
+    states = ClipStates(analysis, gait)
     layers = [SkeletonAnnotator(), AngleArcAnnotator(hold_s=0.0), EventFlashAnnotator()]
     frames: dict[int, np.ndarray] = {}
     for index, _, rgb in iter_frames(clip_info(analysis, clip)):

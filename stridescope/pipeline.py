@@ -1,8 +1,9 @@
-"""One clip in, its analysis on disk out: pose track → metrics → files.
+"""One clip in, its analysis on disk out: pose track → gait → metrics → files.
 
-``analyze_clip`` writes ``analysis.json``, ``strides.csv`` and ``pose.npz``
-into ``out_dir``.  Each file is written under a temporary name and renamed,
-so a failure never leaves a half-written file or destroys an earlier result.
+``analyze_clip`` writes ``analysis.json``, ``gait.npz``, ``strides.csv`` and
+``pose.npz`` into ``out_dir``, each once.  Each file is written under a
+temporary name and renamed, so a failure never leaves a half-written file or
+destroys an earlier result.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from metrics.analysis import Analysis
-from metrics.measure import analyze_track, write_strides_csv
+from metrics.measure import Analysed, analyze, write_strides_csv
+from reports.report import ANALYSIS_FILE, GAIT_FILE, POSE_FILE
 from vision.extract import pose_track
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stages: "pose", "metrics", "write"."""
 
-ANALYSIS_FILE, STRIDES_FILE, POSE_FILE = "analysis.json", "strides.csv", "pose.npz"
+STRIDES_FILE = "strides.csv"
+__all__ = ["ANALYSIS_FILE", "GAIT_FILE", "POSE_FILE", "STRIDES_FILE", "Analysed", "analyze_clip"]
 
 
 def analyze_clip(
@@ -30,19 +32,29 @@ def analyze_clip(
     capture_fps: float | None = None,
     model: str | Path | None = None,
     progress: Progress | None = None,
-) -> Analysis:
-    """Analyse ``clip`` and write its files into ``out_dir`` (created if needed)."""
+    clip_sha256: str | None = None,
+    recorded_path: str | Path | None = None,
+) -> Analysed:
+    """Analyse ``clip`` and write its files into ``out_dir`` (created if needed); return its gait and analysis.
+
+    ``clip_sha256`` is the clip's content hash if the caller already has it
+    (it is hashed once either way); ``recorded_path`` is the path
+    ``analysis.json`` names for the clip, when it will live elsewhere (a store).
+    """
     report = progress or (lambda stage, done, total: None)
-    track = pose_track(clip, model=model, capture_fps=capture_fps,
+    track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256,
                        progress=lambda done, total: report("pose", done, total))
+    if recorded_path is not None:
+        track.source["path"] = str(recorded_path)
     report("metrics", 0, 1)
-    analysis = analyze_track(track, view=view, treadmill_speed_kmh=treadmill_speed_kmh, height_cm=height_cm)
+    result = analyze(track, view=view, treadmill_speed_kmh=treadmill_speed_kmh, height_cm=height_cm)
     report("metrics", 1, 1)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report("write", 0, 3)
+    report("write", 0, 4)
     track.save(out / POSE_FILE)
-    write_strides_csv(analysis, out / STRIDES_FILE)
-    analysis.save(out / ANALYSIS_FILE)
-    report("write", 3, 3)
-    return analysis
+    result.gait.save(out / GAIT_FILE)
+    write_strides_csv(result.analysis, out / STRIDES_FILE)
+    result.analysis.save(out / ANALYSIS_FILE)
+    report("write", 4, 4)
+    return result

@@ -26,12 +26,13 @@ import numpy as np
 
 import stridescope
 from metrics.analysis import Analysis
+from metrics.gait import Gait
 from reports.annotate import annotated_frame, default_annotators
 from reports.compare_report import COMPARISON_JSON, write_comparison
-from reports.report import build_report
+from reports.report import AnalysisFiles, build_report, legacy_gait
 from reports.state import ClipStates
 from stridescope import uploads
-from stridescope.pipeline import ANALYSIS_FILE, POSE_FILE, analyze_clip
+from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, POSE_FILE, analyze_clip
 from stridescope.storage import AnalysisMeta, NewSession, Repository, SessionInfo
 from vision.errors import InputError
 from vision.extract import file_sha256
@@ -59,16 +60,17 @@ def analyse_upload(repo: Repository, source: BinaryIO, filename: str, new: NewSe
         uploads.receive(source, label, clip, repo.settings.max_upload_bytes)
         _report(progress, "checking the clip", 1, 1)
         out = work / "analysis"
-        analysis = analyze_clip(
+        sha = file_sha256(clip)  # the one hash of the upload: cache key, store name and recorded path
+        # The stored analysis names the stored clip, so reports made from it later find the video.
+        gait, analysis = analyze_clip(
             clip, out, view=new.view_requested, treadmill_speed_kmh=new.treadmill_speed_kmh,
             height_cm=new.height_cm, capture_fps=new.capture_fps, model=None, progress=progress,
+            clip_sha256=sha, recorded_path=repo.files.path(sha),
         )
-        # The stored analysis names the stored clip, so reports made from it later find the video.
-        analysis.clip["path"] = str(repo.files.path(file_sha256(clip)))
-        analysis.save(out / ANALYSIS_FILE)
-        _write_reports(analysis, out, clip, new.athlete_name, progress)
+        _write_reports(analysis, gait, out, clip, new.athlete_name, progress)
         _report(progress, "saving the session", 0, 1)
-        session_id = repo.add_session(replace(new, clip_label=label), clip, out, analysis_meta(analysis))
+        session_id = repo.add_session(replace(new, clip_label=label), clip, out, analysis_meta(analysis),
+                                      clip_sha256=sha)
         _report(progress, "saving the session", 1, 1)
         return session_id
 
@@ -80,10 +82,10 @@ def analyse_file(repo: Repository, path: Path, new: NewSession,
         return analyse_upload(repo, source, path.name, new, progress)
 
 
-def _write_reports(analysis: Analysis, out: Path, clip: Path, athlete: str,
+def _write_reports(analysis: Analysis, gait: Gait, out: Path, clip: Path, athlete: str,
                    progress: StageProgress | None) -> None:
     """The annotated replay, stills, plots, HTML/PDF report and exports, beside ``analysis.json``."""
-    build_report(analysis, PoseTrack.load(out / POSE_FILE), out, clip=clip, athlete=athlete,
+    build_report(analysis, gait, PoseTrack.load(out / POSE_FILE), out, clip=clip, athlete=athlete,
                  progress=lambda step: lambda done, total: _report(progress, step, done, total))
 
 
@@ -111,6 +113,15 @@ def analysis_meta(analysis: Analysis) -> AnalysisMeta:
 def load_analysis(session: SessionInfo) -> Analysis:
     """The stored ``analysis.json`` of a session."""
     return Analysis.load(session.file(ANALYSIS_FILE))
+
+
+def stored_files(session: SessionInfo) -> AnalysisFiles:
+    """A session's analysis, gait and pose track as stored (sessions stored before ``gait.npz``
+    existed get their gait rebuilt from the track, see :func:`reports.report.legacy_gait`)."""
+    analysis, track = load_analysis(session), PoseTrack.load(session.file(POSE_FILE))
+    gait_file = session.files.get(GAIT_FILE)
+    gait = Gait.load(gait_file) if gait_file is not None else legacy_gait(analysis, track)
+    return AnalysisFiles(analysis, gait, track)
 
 
 def sample_clips(folder: Path) -> list[Path]:
@@ -187,10 +198,9 @@ def _write_comparison(before: SessionInfo, after: SessionInfo, out: Path,
     out.mkdir(parents=True)
     labels = tuple(f"{word} · {s.recorded_at.astimezone():%d %b %Y}"
                    for word, s in (("before", before), ("after", after)))
-    (a, track_a), (b, track_b) = [(load_analysis(s), PoseTrack.load(s.file(POSE_FILE)))
-                                  for s in (before, after)]
+    a, b = (stored_files(s) for s in (before, after))
     try:
-        write_comparison(a, track_a, b, track_b, out, labels=labels,
+        write_comparison(a.analysis, a.gait, b.analysis, b.gait, out, labels=labels,
                          clips=(before.clip_path, after.clip_path),
                          progress=lambda done, total: _report(progress, "side-by-side replay", done, total))
     except ValueError as e:  # no stride to align on
@@ -212,10 +222,10 @@ class FrameStepper:
     """
 
     def __init__(self, session: SessionInfo, keep: int = 16):
-        self.analysis = load_analysis(session)
-        track = PoseTrack.load(session.file(POSE_FILE))
+        files = stored_files(session)
+        self.analysis = files.analysis
         self.info: VideoInfo = probe(session.clip_path, capture_fps=self.analysis.clip.get("capture_fps"))
-        self.states = ClipStates(self.analysis, track)
+        self.states = ClipStates(self.analysis, files.gait)
         self.layers = default_annotators(self.states.stance_intervals())
         self.n_frames = min(self.info.n_frames, len(self.states))
         self._recent: OrderedDict[int, np.ndarray] = OrderedDict()

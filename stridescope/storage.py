@@ -124,9 +124,12 @@ class FileStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, src: Path) -> tuple[str, bool]:
-        """Move ``src`` into the store; return its hash and whether the store lacked it."""
-        sha = file_sha256(src)
+    def put(self, src: Path, sha256: str | None = None) -> tuple[str, bool]:
+        """Move ``src`` into the store; return its hash and whether the store lacked it.
+
+        ``sha256`` is ``src``'s hash if the caller already computed it (a clip is hashed once).
+        """
+        sha = sha256 or file_sha256(src)
         target = self.path(sha)
         if target.is_file():
             src.unlink()
@@ -282,23 +285,24 @@ class Repository:
         finally:
             shutil.rmtree(path, ignore_errors=True)
 
-    def add_session(self, new: NewSession, clip: Path, out_dir: Path, meta: AnalysisMeta) -> int:
+    def add_session(self, new: NewSession, clip: Path, out_dir: Path, meta: AnalysisMeta,
+                    clip_sha256: str | None = None) -> int:
         """Store ``clip`` and every file under ``out_dir`` by hash, then insert the rows; return the session id.
 
-        The source files are moved, not copied.  If anything fails, files this
+        ``clip_sha256`` is the clip's hash if already known.  The source files are moved, not copied.  If anything fails, files this
         call added to the store are removed again and no row is written.
         """
         added: list[str] = []
 
-        def put(path: Path) -> tuple[str, int]:
+        def put(path: Path, sha256: str | None = None) -> tuple[str, int]:
             size = path.stat().st_size
-            sha, is_new = self.files.put(path)
+            sha, is_new = self.files.put(path, sha256)
             if is_new:
                 added.append(sha)
             return sha, size
 
         try:
-            clip_sha, clip_bytes = put(clip)
+            clip_sha, clip_bytes = put(clip, clip_sha256)
             stored = [
                 StoredFile(role=p.relative_to(out_dir).as_posix(), sha256=sha, size=size)
                 for p in sorted(out_dir.rglob("*")) if p.is_file()

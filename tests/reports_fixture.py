@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from metrics.analysis import Analysis, Confidence, Finding, GaitEvent, Metric, QualityNote, Reference, Stride
-from reports import kinematics as K
+from metrics.gait import Gait
 from vision.track import PoseTrack
 
 UNITS = {"ground_contact_time_ms": "ms", "knee_flexion_at_contact_deg": "deg",
@@ -30,12 +30,11 @@ def labelled_events(csv_path: Path) -> list[GaitEvent]:
                           time_s=float(r["time_s"])) for r in csv.DictReader(f)]
 
 
-def labelled_analysis(csv_path: Path, track: PoseTrack) -> Analysis:
-    """An Analysis of ``track``'s clip whose events are the hand labels in ``csv_path``."""
+def labelled_analysis(csv_path: Path, gait: Gait, track: PoseTrack) -> Analysis:
+    """An Analysis of ``track``'s clip whose events are the hand labels in ``csv_path``
+    (values: ``gait``'s angle curves at the labelled frames)."""
     events = labelled_events(csv_path)
-    xy = K.cleaned_xy(track, {"kind": "side"})
-    forward = K.forward_sign({}, xy)
-    angles = K.side_view_angles(xy, forward)
+    forward, angles = gait.forward, gait.angles
     strides = []
     for foot in ("left", "right"):
         ics = [e for e in events if e.foot == foot and e.kind == "initial_contact"]

@@ -22,7 +22,7 @@ def real(tmp_path_factory):
     out = tmp_path_factory.mktemp("cmp")
     analyze_clip(incoming(CLIP), out)
     files = AnalysisFiles.load(out)
-    labelled = labelled_analysis(GROUNDTRUTH / CLIP.replace(".mp4", ".events.csv"), files.track)
+    labelled = labelled_analysis(GROUNDTRUTH / CLIP.replace(".mp4", ".events.csv"), files.gait, files.track)
     return files, labelled
 
 
@@ -57,7 +57,7 @@ def test_side_by_side_starts_both_clips_at_initial_contact_of_the_same_foot(real
     from reports.sidebyside import align, write_side_by_side
 
     files, labelled = real
-    plan = align(files.analysis, files.track, labelled, files.track)
+    plan = align(files.analysis, files.gait, labelled, files.gait)
     ic = {(e.foot, e.frame) for e in files.analysis.events if e.kind == "initial_contact"}
     ic_labelled = {(e.foot, e.frame) for e in labelled.events if e.kind == "initial_contact"}
     assert (plan.foot, int(plan.frames_a[0])) in ic
@@ -68,7 +68,7 @@ def test_side_by_side_starts_both_clips_at_initial_contact_of_the_same_foot(real
     for i in starts:
         assert (plan.foot, int(plan.frames_a[i])) in ic and (plan.foot, int(plan.frames_b[i])) in ic_labelled
 
-    video, short = write_side_by_side(files.analysis, files.track, labelled, files.track, tmp_path / "sbs.mp4",
+    video, short = write_side_by_side(files.analysis, files.gait, labelled, files.gait, tmp_path / "sbs.mp4",
                                       max_strides=2)
     probe = json.loads(subprocess.run(
         ["ffprobe", "-v", "error", "-count_frames", "-show_entries", "stream=codec_name,nb_read_frames",

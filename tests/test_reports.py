@@ -37,7 +37,7 @@ def report(analysed, tmp_path_factory):
 
     files = AnalysisFiles.load(analysed)
     out = tmp_path_factory.mktemp("report")
-    return files, build_report(files.analysis, files.track, out, athlete="Test runner")
+    return files, build_report(files.analysis, files.gait, files.track, out, athlete="Test runner")
 
 
 def ffprobe(path) -> dict:

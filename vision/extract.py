@@ -176,9 +176,9 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def track_cache_path(info: VideoInfo, bundle: ModelBundle) -> Path:
-    """Where the track of this clip content, model and options is cached."""
-    key = json.dumps([file_sha256(info.path), bundle.identity, info.capture_fps], sort_keys=True)
+def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = None) -> Path:
+    """Where the track of this clip content (``sha256``, hashed here if not given), model and options is cached."""
+    key = json.dumps([sha256 or file_sha256(info.path), bundle.identity, info.capture_fps], sort_keys=True)
     name = hashlib.sha256(key.encode()).hexdigest()[:32]
     return cache_dir() / "tracks" / f"{name}.npz"
 
@@ -189,22 +189,27 @@ def pose_track(
     capture_fps: float | None = None,
     progress: Progress | None = None,
     use_cache: bool = True,
+    sha256: str | None = None,
 ) -> PoseTrack:
     """The pose track of a clip: from the cache if this clip was analysed before.
 
     The cache key is the clip's content hash, the model identity and the
     options, so a renamed copy hits the cache and a re-encoded one does not.
+    The hash (``sha256`` if the caller has it) is hashed once and kept in
+    ``track.source["sha256"]`` for whoever stores the clip.
     """
     info = probe(clip, capture_fps=capture_fps)
     bundle = resolve_model(model)
-    cached = track_cache_path(info, bundle)
+    sha256 = sha256 or file_sha256(info.path)
+    cached = track_cache_path(info, bundle, sha256)
     if use_cache and cached.is_file():
         track = PoseTrack.load(cached)
-        track.source = info.to_dict()  # same content, maybe another path
+        track.source = info.to_dict() | {"sha256": sha256}  # same content, maybe another path
         if progress:
             progress(track.n_frames, track.n_frames)
         return track
     track = extract_pose(info, bundle, progress)
+    track.source = track.source | {"sha256": sha256}
     if use_cache:
         cached.parent.mkdir(parents=True, exist_ok=True)
         track.save(cached)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from metrics.analysis import Analysis
-from stridescope.pipeline import ANALYSIS_FILE, STRIDES_FILE, analyze_clip
+from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
 
 HELP = "measure a runner's gait in a clip: findings, per-stride measures, analysis.json"
@@ -13,7 +13,7 @@ HELP = "measure a runner's gait in a clip: findings, per-stride measures, analys
 
 def add_arguments(parser) -> None:
     parser.add_argument("clip", help="video file of a runner")
-    parser.add_argument("-o", "--output", required=True, help="folder to write analysis.json, strides.csv, pose.npz")
+    parser.add_argument("-o", "--output", required=True, help="folder to write analysis.json, gait.npz, strides.csv, pose.npz")
     parser.add_argument("--view", choices=["auto", "side", "rear", "front"], default="auto",
                         help="camera view of the runner")
     parser.add_argument("--treadmill-speed", type=float, metavar="KMH",
@@ -61,9 +61,9 @@ def _f(x: float | None) -> str:
 
 def run(args) -> int:
     out = Path(args.output)
-    analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
+    _, analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
                             height_cm=args.height, capture_fps=args.capture_fps, model=args.model,
                             progress=_Stages())
     print(summary(analysis))
-    print(f"\nwritten: {out / ANALYSIS_FILE}, {out / STRIDES_FILE}")
+    print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")
     return 0

@@ -27,7 +27,7 @@ def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     a = load_or_analyse(args.before, out / "before_analysis", args)
     b = load_or_analyse(args.after, out / "after_analysis", args)
-    result, video, plan = write_comparison(a.analysis, a.track, b.analysis, b.track, out,
+    result, video, plan = write_comparison(a.analysis, a.gait, b.analysis, b.gait, out,
                                            labels=tuple(args.labels), slow_motion=args.slow_motion,
                                            progress=ProgressBar("side-by-side"))
     print(f"{len(result.detectable)} of {len(result.changes)} measures changed by more than their detectable change:")
