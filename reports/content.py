@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from metrics.analysis import Analysis
 from reports.labels import fmt, reference_text, title
-from reports.stills import Still
+
+if TYPE_CHECKING:  # drawing stills needs OpenCV; the report's text does not
+    from reports.stills import Still
 
 
 @dataclass

@@ -14,8 +14,6 @@ from reports.cycle import cycle_curves
 from reports.export import export_all
 from reports.html import render_html
 from reports.pdf import write_pdf
-from reports.replay import ReplayResult, write_replay
-from reports.stills import render_stills
 from vision.track import PoseTrack
 
 ANALYSIS_FILE, GAIT_FILE, POSE_FILE = "analysis.json", "gait.npz", "pose.npz"
@@ -68,7 +66,11 @@ def build_report(analysis: Analysis, gait: Gait, track: PoseTrack, out_dir: str 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda name: None)
-    replay: ReplayResult = write_replay(analysis, gait, out / "replay.mp4", clip=clip, slow_motion=slow_motion,
+    # Decoding and drawing (PyAV, OpenCV) load here, so tables and plots import without them.
+    from reports.replay import write_replay
+    from reports.stills import render_stills
+
+    replay = write_replay(analysis, gait, out / "replay.mp4", clip=clip, slow_motion=slow_motion,
                                         progress=step("replay"))
     stills = render_stills(analysis, gait, out / "stills", clip=clip)
     figures = report_plots(analysis, gait)

@@ -59,14 +59,15 @@ def align(a: Analysis, gait_a: Gait, b: Analysis, gait_b: Gait,
     if k == 0:
         raise ValueError(f"no complete {foot} stride in both analyses to align on")
     fps = max(gait_a.fps, gait_b.fps)
+    time_a, time_b = gait_a.frame_time_s, gait_b.frame_time_s  # events index the clips' own frames
     fa, fb, idx = [], [], []
     for i in range(k):
-        ta0, ta1 = gait_a.frame_time_s[sa[i].initial_contact_frame], gait_a.frame_time_s[sa[i].next_initial_contact_frame]
-        tb0, tb1 = gait_b.frame_time_s[sb[i].initial_contact_frame], gait_b.frame_time_s[sb[i].next_initial_contact_frame]
+        ta0, ta1 = time_a[sa[i].initial_contact_frame], time_a[sa[i].next_initial_contact_frame]
+        tb0, tb1 = time_b[sb[i].initial_contact_frame], time_b[sb[i].next_initial_contact_frame]
         n = max(2, int(round((ta1 - ta0 + tb1 - tb0) / 2 * fps * slow_motion)))
         p = np.arange(n) / n  # the last fraction (1.0) is the next stride's 0
-        fa.append(_nearest(gait_a.frame_time_s, ta0 + p * (ta1 - ta0)))
-        fb.append(_nearest(gait_b.frame_time_s, tb0 + p * (tb1 - tb0)))
+        fa.append(_nearest(time_a, ta0 + p * (ta1 - ta0)))
+        fb.append(_nearest(time_b, tb0 + p * (tb1 - tb0)))
         idx.append(np.full(n, i))
     return Alignment(foot, fps, np.concatenate(fa), np.concatenate(fb), np.concatenate(idx), k)
 

@@ -289,7 +289,8 @@ class Repository:
                     clip_sha256: str | None = None) -> int:
         """Store ``clip`` and every file under ``out_dir`` by hash, then insert the rows; return the session id.
 
-        ``clip_sha256`` is the clip's hash if already known.  The source files are moved, not copied.  If anything fails, files this
+        ``clip_sha256`` is the clip's hash if already known.
+        The source files are moved, not copied.  If anything fails, files this
         call added to the store are removed again and no row is written.
         """
         added: list[str] = []

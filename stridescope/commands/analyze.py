@@ -13,7 +13,8 @@ HELP = "measure a runner's gait in a clip: findings, per-stride measures, analys
 
 def add_arguments(parser) -> None:
     parser.add_argument("clip", help="video file of a runner")
-    parser.add_argument("-o", "--output", required=True, help="folder to write analysis.json, gait.npz, strides.csv, pose.npz")
+    parser.add_argument("-o", "--output", required=True,
+                        help="folder to write analysis.json, gait.npz, strides.csv, pose.npz")
     parser.add_argument("--view", choices=["auto", "side", "rear", "front"], default="auto",
                         help="camera view of the runner")
     parser.add_argument("--treadmill-speed", type=float, metavar="KMH",

@@ -55,8 +55,8 @@ def run(args) -> int:
     out = Path(args.output)
     start = time.monotonic()
     files = load_or_analyse(args.input, out / "analysis", args)
-    written = build_report(files.analysis, files.gait, files.track, out, clip=args.clip, athlete=args.athlete, date=args.date,
-                           slow_motion=args.slow_motion, progress=lambda step: ProgressBar(step))
+    written = build_report(files.analysis, files.gait, files.track, out, clip=args.clip, athlete=args.athlete,
+                           date=args.date, slow_motion=args.slow_motion, progress=lambda step: ProgressBar(step))
     print(f"report of {Path(files.analysis.clip['path']).name}: {len(files.analysis.strides)} strides, "
           f"{len(files.analysis.findings)} findings ({time.monotonic() - start:.1f} s)")
     for kind, path in written.items():
