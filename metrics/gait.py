@@ -170,12 +170,15 @@ class Gait:
         """The grid sample nearest to time ``t``."""
         return int(np.clip(np.searchsorted(self.time_s, t), 0, len(self.time_s) - 1))
 
-    def clip_frame(self, index: int) -> int:
-        """The clip's decoded frame nearest to grid sample ``index`` (the same index unless resampled)."""
+    def clip_frame(self, index: int, t: float, first_after: bool) -> int:
+        """The clip's own frame of an event at grid sample ``index`` and time ``t``: ``index`` itself
+        unless resampled, else the first frame at or after ``t`` (``first_after``, an initial
+        contact: the first frame in contact) or the last one at or before it (a toe-off)."""
         if not self.resampled:
             return int(index)
-        t = self.time_s[int(np.clip(index, 0, len(self.time_s) - 1))]
-        return int(np.argmin(np.abs(self.frame_time_s - t)))
+        if first_after:
+            return int(min(np.searchsorted(self.frame_time_s, t - 1e-9), len(self.frame_time_s) - 1))
+        return int(max(np.searchsorted(self.frame_time_s, t + 1e-9) - 1, 0))
 
     def on_frames(self, values: np.ndarray) -> np.ndarray:
         """Grid samples ``values`` [n, ...] at the clip's own frame times (as is unless resampled)."""

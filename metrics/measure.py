@@ -47,13 +47,20 @@ def events_of(g: Gait) -> list[GaitEvent]:
     events = []
     for c in g.contacts:
         if c.initial_contact_frame > 0:
-            events.append(GaitEvent(c.foot, "initial_contact", g.clip_frame(c.initial_contact_frame),
-                                    round(c.initial_contact_s, 4), **_source(c)))
+            events.append(GaitEvent(c.foot, "initial_contact", _ic_frame(g, c), round(c.initial_contact_s, 4),
+                                    **_source(c)))
         if c.complete or c.initial_contact_frame == 0:
             if c.toe_off_frame < len(g.time_s) - 1:
-                events.append(GaitEvent(c.foot, "toe_off", g.clip_frame(c.toe_off_frame), round(c.toe_off_s, 4),
-                                        **_source(c)))
+                events.append(GaitEvent(c.foot, "toe_off", _to_frame(g, c), round(c.toe_off_s, 4), **_source(c)))
     return sorted(events, key=lambda e: e.time_s)
+
+
+def _ic_frame(g: Gait, c) -> int:
+    return g.clip_frame(c.initial_contact_frame, c.initial_contact_s, first_after=True)
+
+
+def _to_frame(g: Gait, c) -> int:
+    return g.clip_frame(c.toe_off_frame, c.toe_off_s, first_after=False)
 
 
 def _source(c) -> dict:
@@ -67,9 +74,8 @@ def strides_of(g: Gait, per_stride: dict[str, list[float | None]]) -> list[Strid
         values = {name: (None if v[k] is None else round(v[k], 3)) for name, v in per_stride.items()}
         values["foot_strike_pattern"] = foot_strike.strike_pattern(values.get("foot_strike_angle_deg"))
         out.append(Stride(
-            s.index, s.foot, g.clip_frame(s.contact.initial_contact_frame),
-            g.clip_frame(s.contact.toe_off_frame) if s.contact.complete else None,
-            g.clip_frame(s.next.initial_contact_frame) if s.next else None,
+            s.index, s.foot, _ic_frame(g, s.contact), _to_frame(g, s.contact) if s.contact.complete else None,
+            _ic_frame(g, s.next) if s.next else None,
             round(s.start_s, 4), round(s.end_s, 4) if s.end_s is not None else None, values))
     return out
 

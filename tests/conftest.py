@@ -1,7 +1,22 @@
-"""Shared fixtures: where the real clips are, and the pose model (built once)."""
+"""Shared fixtures: where the real clips are, the pose model (built once), and the test tiers.
+
+Tiers (markers, see pyproject.toml): ``model`` tests run the pose model (or read a
+track it made), ``shared`` tests read the real clips in ``../shared/videos``,
+``browser`` tests drive headless Chromium.  Everything unmarked is a fast,
+model-free unit test: ``pytest -m "not model and not shared and not browser"``.
+The tiers are enforced, not trusted: an unmarked test that resolves the pose
+model or asks for a shared clip fails, saying which mark it needs.
+
+Without ``../shared/videos`` the ``shared`` tests skip, unless
+``STRIDESCOPE_REQUIRE_SHARED=1`` (set by ``.ci/run``): then they fail, so CI
+cannot pass by skipping the real-clip tests.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -12,13 +27,68 @@ INCOMING = SHARED_VIDEOS / "incoming"
 GROUNDTRUTH = SHARED_VIDEOS / "groundtruth"
 SAMPLES = ROOT / "sample_videos"
 
+# Fixtures that imply a tier, so tests using them need no mark of their own.
+FIXTURE_TIERS = {"real_track": ("model", "shared"), "real_analysis": ("model", "shared"),
+                 "model_bundle": ("model",),
+                 "samples": ("model",),  # test_metrics_synthetic: the bundled samples through the model
+                 "stored": ("model",)}  # test_app: an analysed sample in the store
+
+# The running test, kept where both names this file is imported under ("conftest",
+# "tests.conftest") see the same one.
+_running = sys.modules.setdefault("stridescope_running_test", types.SimpleNamespace(item=None))
+
+
+def _needs(tier: str, what: str) -> None:
+    """Fail the running test if it is not marked with ``tier`` (it would hide in the fast tier)."""
+    item = _running.item
+    if item is not None and item.get_closest_marker(tier) is None:
+        pytest.fail(f"{item.nodeid} uses {what} but is not marked @pytest.mark.{tier}", pytrace=False)
+
+
+def _missing(why: str) -> None:
+    if os.environ.get("STRIDESCOPE_REQUIRE_SHARED") == "1":
+        pytest.fail(f"{why} (STRIDESCOPE_REQUIRE_SHARED=1: the real clips must be present)", pytrace=False)
+    pytest.skip(why)
+
 
 def incoming(name: str) -> Path:
     """A real clip from ``../shared/videos/incoming``; skips the test if the folder is absent."""
+    _needs("shared", f"the shared clip {name}")
     path = INCOMING / name
     if not path.is_file():
-        pytest.skip(f"real clip {name} not available beside the repository")
+        _missing(f"real clip {name} not available beside the repository")
     return path
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, tiers in FIXTURE_TIERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                for tier in tiers:
+                    item.add_marker(tier)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _running.item = item
+
+
+def pytest_runtest_teardown(item):
+    _running.item = None
+
+
+def pytest_configure(config):
+    """Guard the pose model: resolving it from an unmarked test fails that test."""
+    import vision.extract
+    import vision.model
+
+    real = vision.model.resolve_model
+
+    def resolve_model(*args, **kwargs):
+        _needs("model", "the pose model")
+        return real(*args, **kwargs)
+
+    vision.model.resolve_model = vision.extract.resolve_model = resolve_model
 
 
 @pytest.fixture(scope="session")
@@ -56,9 +126,10 @@ def event_labels(clip_stem: str):
     """The hand-labelled events of a real clip; skips the test if the labels are absent."""
     from metrics.validation import read_event_labels
 
+    _needs("shared", f"the labels of {clip_stem}")
     path = GROUNDTRUTH / f"{clip_stem}.events.csv"
     if not path.is_file():
-        pytest.skip(f"labels {path.name} not available beside the repository")
+        _missing(f"labels {path.name} not available beside the repository")
     return read_event_labels(path)
 
 

@@ -13,6 +13,8 @@ from vision import errors
 from vision.extract import pose_track
 from vision.video import iter_frames, probe
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 
 def ffmpeg(*args):
     if shutil.which("ffmpeg") is None:

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 from conftest import GROUNDTRUTH, SAMPLES, incoming
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
 
 

@@ -16,6 +16,8 @@ from vision.errors import ModelUnavailableError
 from vision.model import Normalisation, build_bundle, download_source_wheel, resolve_model
 from vision.video import probe, read_frame
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 FRAME = 200
 LEGACY_XY = np.array([
     [119.3, 287.8], [123.2, 281.0], [123.7, 281.1], [124.1, 281.2], [124.5, 280.9], [126.0, 280.7],

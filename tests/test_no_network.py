@@ -17,6 +17,8 @@ from stridescope.settings import load_settings
 from stridescope.storage import NewSession, Repository
 from tests.conftest import SAMPLES
 
+pytestmark = pytest.mark.model
+
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 

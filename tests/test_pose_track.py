@@ -15,6 +15,8 @@ from vision.model import resolve_model
 from vision.track import PoseTrack
 from vision.video import probe
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 TREADMILL_SIDE_CLIPS = [
     "zzzhushi_treadmill_side_portrait_30fps.mp4",
     "mhuang24_treadmill_side_portrait_60fps.mp4",

@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from conftest import incoming
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
 
 

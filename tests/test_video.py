@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import incoming
 from vision.video import iter_frames, probe
 
+pytestmark = pytest.mark.shared
+
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffmpeg not installed")
 
 
