@@ -12,7 +12,7 @@ HELP = "compare two runs (clips or analysis folders): changes, detectable change
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("before", help="first run: a clip, or a folder holding analysis.json and pose.npz")
+    parser.add_argument("before", help="first run: a clip, or a folder holding analysis.json, gait.npz and pose.npz")
     parser.add_argument("after", help="second run: a clip, or an analysis folder")
     parser.add_argument("-o", "--output", required=True, help="folder to write the comparison into")
     parser.add_argument("--labels", nargs=2, default=("before", "after"), metavar=("A", "B"),

@@ -24,7 +24,7 @@ def add_analysis_options(parser) -> None:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("input", help="a video of a runner, or a folder holding analysis.json and pose.npz")
+    parser.add_argument("input", help="a video of a runner, or a folder holding analysis.json, gait.npz and pose.npz")
     parser.add_argument("-o", "--output", required=True, help="folder to write the report into")
     parser.add_argument("--athlete", default="", help="runner's name for the report header")
     parser.add_argument("--date", default=None, help="session date for the report header (default: today)")
