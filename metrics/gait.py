@@ -7,7 +7,6 @@ slant (for the capture check), and the pixel-to-metre scale.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from vision.landmarks import (
     RIGHT_KNEE,
     RIGHT_SHOULDER,
 )
+from vision.npz import read_npz, write_npz
 
 OTHER = {"left": "right", "right": "left"}
 GAIT_FILE_VERSION = 1
@@ -211,7 +211,6 @@ class Gait:
 
     def save(self, path: str | Path) -> Path:
         """Write to ``path`` (``.npz``; written whole, then renamed)."""
-        path = Path(path)
         arrays = {
             "xy": self.xy, "time_s": self.time_s, "visibility": self.visibility, "frame_time_s": self.frame_time_s,
             "raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
@@ -224,18 +223,12 @@ class Gait:
             "cutoff_hz": self.cleaned.cutoff_hz, "notes": self.notes,
             "contacts": [asdict(c) for c in self.contacts],
         }
-        tmp = path.with_name(path.name + ".part")
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
-        tmp.replace(path)
-        return path
+        return write_npz(path, meta, arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> Gait:
         """Read what :meth:`save` wrote."""
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            a = {k: z[k] for k in z.files if k != "meta"}
+        meta, a = read_npz(path)
         angles: dict[str, dict[str, np.ndarray]] = {}
         for key in [k for k in a if k.startswith("angle/")]:
             _, name, side = key.split("/")

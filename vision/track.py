@@ -6,13 +6,13 @@ arrays plus the facts about the clip and the model that made them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from vision.landmarks import N_LANDMARKS
+from vision.npz import read_npz, write_npz
 
 _ARRAYS = ("time_s", "frame_index", "image_xy", "world_xyz", "visibility", "presence")
 
@@ -92,23 +92,17 @@ class PoseTrack:
 
     def save(self, path: str | Path) -> Path:
         """Write the track losslessly to a ``.npz`` file (written whole, then renamed)."""
-        path = Path(path)
         meta = {
             "frame_size": list(self.frame_size),
             "source": self.source,
             "model": self.model,
             "options": self.options,
         }
-        tmp = path.with_name(path.name + ".part")
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, meta=json.dumps(meta), **{k: getattr(self, k) for k in _ARRAYS})
-        tmp.replace(path)
-        return path
+        return write_npz(path, meta, {k: getattr(self, k) for k in _ARRAYS})
 
     @classmethod
     def load(cls, path: str | Path) -> PoseTrack:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            arrays = {k: z[k] for k in _ARRAYS}
+        meta, stored = read_npz(path)
+        arrays = {k: stored[k] for k in _ARRAYS}
         return cls(frame_size=tuple(meta["frame_size"]), source=meta["source"],
                    model=meta["model"], options=meta["options"], **arrays)

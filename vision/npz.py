@@ -1,0 +1,31 @@
+"""Arrays plus JSON facts in one ``.npz`` file, written whole and then renamed (no pickles)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+def write_npz(path: str | Path, meta: dict, arrays: dict[str, np.ndarray]) -> Path:
+    """Write ``arrays`` and ``meta`` (JSON) to ``path``; a failure leaves any earlier file intact."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as f:
+        np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+    tmp.replace(path)
+    return path
+
+
+def read_npz(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(meta, arrays)`` as :func:`write_npz` wrote them.
+
+    >>> import tempfile, os
+    >>> p = write_npz(os.path.join(tempfile.mkdtemp(), "x.npz"), {"a": 1}, {"v": np.arange(3)})
+    >>> meta, arrays = read_npz(p)
+    >>> meta, arrays["v"].tolist()
+    ({'a': 1}, [0, 1, 2])
+    """
+    with np.load(path, allow_pickle=False) as z:
+        return json.loads(str(z["meta"])), {k: z[k] for k in z.files if k != "meta"}
