@@ -341,4 +341,4 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
 
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts), scale,
                 setting, tilt, cleaned, tuple(frame_size), angles=view_angles(xy, the_view.kind, the_view.forward),
-                frame_time_s=frame_time_s if grid is not frame_time_s else time_s)
+                frame_time_s=frame_time_s)
