@@ -7,7 +7,7 @@ slant (for the capture check), and the pixel-to-metre scale.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -304,8 +304,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     """Resample onto an even grid if needed, detect the view, clean once, find (or take) the
     contacts, level the ground, fix the scale and compute the per-frame angles.
 
-    ``contacts`` (on the grid; equal to the clip's frames unless it has a
-    variable frame rate) replace detection, e.g. events a person corrected.
+    ``contacts`` given (frames of the clip, e.g. events a person corrected)
+    replace detection; on a resampled clip their frames move to the grid by time.
     """
     frame_time_s = np.asarray(time_s, float)
     grid = even_grid(frame_time_s)
@@ -321,6 +321,9 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     xy = cleaned.xy
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
     velocity = foot_velocity(xy, fps, params.velocity_window_s)
+    if contacts is not None and grid is not frame_time_s:
+        contacts = [replace(c, initial_contact_frame=int(np.searchsorted(grid, c.initial_contact_s - 1e-9)),
+                            toe_off_frame=int(np.searchsorted(grid, c.toe_off_s + 1e-9)) - 1) for c in contacts]
     if contacts is None:
         contacts = detect_contacts(xy, time_s, params, velocity) if the_view.kind == "side" else \
             detect_contacts_frontal(xy, time_s)

@@ -144,6 +144,12 @@ def test_a_variable_frame_rate_clip_is_measured_on_an_even_grid():
         else:
             assert t[e.frame] <= e.time_s + 1e-3 and t[e.frame + 1] > e.time_s
     assert len(g.on_frames(g.xy)) == len(keep)
+    # contacts given on the clip's own frames (a person's events) move onto the grid by time
+    own = [replace(c, initial_contact_frame=e_ic, toe_off_frame=e_to) for c, e_ic, e_to in
+           ((c, int(np.searchsorted(t, c.initial_contact_s - 1e-9)), int(np.searchsorted(t, c.toe_off_s + 1e-9)) - 1)
+            for c in g.contacts)]
+    given = build_gait(track.image_xy, track.time_s, track.visibility, track.frame_size, contacts=own)
+    assert given.contacts == g.contacts
 
 
 def test_reports_read_the_gait_and_clean_nothing(monkeypatch):
