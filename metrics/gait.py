@@ -7,7 +7,7 @@ slant (for the capture check), and the pixel-to-metre scale.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -210,19 +210,24 @@ class Gait:
         return out
 
     def save(self, path: str | Path) -> Path:
-        """Write to ``path`` (``.npz``; written whole, then renamed)."""
-        arrays = {
-            "xy": self.xy, "time_s": self.time_s, "visibility": self.visibility, "frame_time_s": self.frame_time_s,
-            "raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
-            "rejected": self.cleaned.rejected,
-            **{f"angle/{name}/{side}": v for name, sides in self.angles.items() for side, v in sides.items()},
-        }
-        meta = {
-            "version": GAIT_FILE_VERSION, "view": self.view.to_dict(), "scale": asdict(self.scale),
-            "setting": self.setting, "ground_tilt_deg": self.ground_tilt_deg, "frame_size": list(self.frame_size),
-            "cutoff_hz": self.cleaned.cutoff_hz, "notes": self.notes,
-            "contacts": [asdict(c) for c in self.contacts],
-        }
+        """Write to ``path`` (``.npz``; written whole, then renamed).
+
+        Arrays are stored as arrays, everything else as JSON; a field added
+        to :class:`Gait` with a plain value (number, text, dict) is kept
+        without a change here.  Strides are rebuilt from the contacts."""
+        arrays = {"raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
+                  "rejected": self.cleaned.rejected,
+                  **{f"angle/{name}/{side}": v for name, sides in self.angles.items() for side, v in sides.items()}}
+        meta = {"version": GAIT_FILE_VERSION, "cutoff_hz": self.cleaned.cutoff_hz, "view": self.view.to_dict(),
+                "scale": asdict(self.scale), "contacts": [asdict(c) for c in self.contacts]}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _STORED_APART:
+                continue
+            if isinstance(value, np.ndarray):
+                arrays[f.name] = value
+            else:
+                meta[f.name] = value
         return write_npz(path, meta, arrays)
 
     @classmethod
@@ -234,12 +239,17 @@ class Gait:
             _, name, side = key.split("/")
             angles.setdefault(name, {})[side] = a.pop(key)
         contacts = [Contact(**c) for c in meta["contacts"]]
-        cleaned = CleanTrack(a["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
-        time_s, frame_time_s = a["time_s"], a["frame_time_s"]
-        return cls(a["xy"], time_s, a["visibility"], View(**meta["view"]), contacts,
-                   strides_from_contacts(contacts), Scale(**meta["scale"]), meta["setting"],
-                   meta["ground_tilt_deg"], cleaned, tuple(meta["frame_size"]), meta["notes"], angles,
-                   time_s if np.array_equal(frame_time_s, time_s) else frame_time_s)
+        plain = {f.name: a[f.name] if f.name in a else meta[f.name] for f in fields(cls)
+                 if f.name not in _STORED_APART and (f.name in a or f.name in meta)}
+        plain["frame_size"] = tuple(plain["frame_size"])
+        if np.array_equal(plain["frame_time_s"], plain["time_s"]):
+            plain["frame_time_s"] = plain["time_s"]
+        cleaned = CleanTrack(plain["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
+        return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides_from_contacts(contacts),
+                   scale=Scale(**meta["scale"]), cleaned=cleaned, angles=angles)
+
+
+_STORED_APART = {"view", "scale", "contacts", "strides", "cleaned", "angles"}
 
 
 def strides_from_contacts(contacts: list[Contact]) -> list[StrideTiming]:

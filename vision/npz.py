@@ -13,16 +13,23 @@ def write_npz(path: str | Path, meta: dict, arrays: dict[str, np.ndarray]) -> Pa
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "wb") as f:
-        np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+        np.savez_compressed(f, meta=np.array(json.dumps(meta, default=_plain)), **arrays)
     tmp.replace(path)
     return path
+
+
+def _plain(value):
+    """numpy scalars and arrays inside ``meta`` as plain JSON values."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
 
 
 def read_npz(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)`` as :func:`write_npz` wrote them.
 
     >>> import tempfile, os
-    >>> p = write_npz(os.path.join(tempfile.mkdtemp(), "x.npz"), {"a": 1}, {"v": np.arange(3)})
+    >>> p = write_npz(os.path.join(tempfile.mkdtemp(), "x.npz"), {"a": np.int64(1)}, {"v": np.arange(3)})
     >>> meta, arrays = read_npz(p)
     >>> meta, arrays["v"].tolist()
     ({'a': 1}, [0, 1, 2])
