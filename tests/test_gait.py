@@ -174,3 +174,17 @@ def test_recomputing_from_a_gait_gives_the_same_analysis():
     g, analysis = side()
     again = analysis_of(replace(g), TrueTrack("runner_side"))
     assert again.to_dict() | {"software": {}} == analysis.to_dict() | {"software": {}}
+
+
+def test_an_analysis_folder_from_before_gait_npz_gets_its_gait_rebuilt_as_analysed(tmp_path):
+    from reports.report import ANALYSIS_FILE, POSE_FILE, AnalysisFiles
+    from vision.track import PoseTrack
+
+    true = TrueTrack("runner_rear")
+    track = PoseTrack.empty(len(true.time_s), true.frame_size, source=true.source)
+    track.time_s, track.image_xy[:], track.visibility[:] = true.time_s, true.image_xy, 1.0
+    g, analysis = analyze(track, view="rear")
+    analysis.save(tmp_path / ANALYSIS_FILE)
+    track.save(tmp_path / POSE_FILE)
+    loaded = AnalysisFiles.load(tmp_path)
+    assert loaded.gait.view.kind == "rear" and loaded.gait.contacts == g.contacts
