@@ -91,6 +91,26 @@ def pytest_configure(config):
     vision.model.resolve_model = vision.extract.resolve_model = resolve_model
 
 
+@pytest.fixture
+def count_calls(monkeypatch):
+    """``count_calls(name, real, *(module, attribute))``: replace ``real`` by a counting wrapper
+    wherever named; returns the dict of counts by ``name``."""
+    counts: dict[str, int] = {}
+
+    def count(name: str, real, *where: tuple[object, str]) -> dict[str, int]:
+        counts[name] = 0
+
+        def wrapper(*args, **kwargs):
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        for module, attribute in where:
+            monkeypatch.setattr(module, attribute, wrapper)
+        return counts
+
+    return count
+
+
 @pytest.fixture(scope="session")
 def model_bundle():
     """The provisioned pose model (built from the mediapipe 0.10.21 wheel on first use)."""

@@ -86,18 +86,10 @@ def test_gait_npz_round_trip_keeps_every_field(tmp_path):
     assert not back.resampled
 
 
-def test_a_gait_is_cleaned_once_and_its_foot_velocity_computed_once(monkeypatch):
-    calls = {"clean": 0, "foot_velocity": 0}
-
-    def counting(name, real):
-        def wrapper(*args, **kwargs):
-            calls[name] += 1
-            return real(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(metrics.gait, "clean", counting("clean", metrics.clean.clean))
-    for module in (metrics.gait, metrics.events):
-        monkeypatch.setattr(module, "foot_velocity", counting("foot_velocity", metrics.events.foot_velocity))
+def test_a_gait_is_cleaned_once_and_its_foot_velocity_computed_once(count_calls):
+    count_calls("clean", metrics.clean.clean, (metrics.gait, "clean"))
+    calls = count_calls("foot_velocity", metrics.events.foot_velocity, (metrics.gait, "foot_velocity"),
+                        (metrics.events, "foot_velocity"))
     track = TrueTrack("runner_side")
     analyze(track, treadmill_speed_kmh=track.belt_kmh)
     assert calls == {"clean": 1, "foot_velocity": 1}

@@ -8,7 +8,7 @@ from conftest import SAMPLES
 pytestmark = pytest.mark.model  # the bundled sample goes through the pose model (cached by content)
 
 
-def test_an_analysis_hashes_the_clip_once_writes_each_file_once_and_returns_its_gait(tmp_path, monkeypatch):
+def test_an_analysis_hashes_the_clip_once_writes_each_file_once_and_returns_its_gait(tmp_path, count_calls):
     import metrics.analysis
     import vision.extract
     from metrics.gait import Gait
@@ -16,16 +16,8 @@ def test_an_analysis_hashes_the_clip_once_writes_each_file_once_and_returns_its_
 
     clip = SAMPLES / "runner_side.mp4"
     sha = vision.extract.file_sha256(clip)
-    calls = {"hash": 0, "analysis.json": 0}
-
-    def counted(name, real):
-        def wrapper(*args, **kwargs):
-            calls[name] += 1
-            return real(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(vision.extract, "file_sha256", counted("hash", vision.extract.file_sha256))
-    monkeypatch.setattr(metrics.analysis.Analysis, "save", counted("analysis.json", metrics.analysis.Analysis.save))
+    count_calls("hash", vision.extract.file_sha256, (vision.extract, "file_sha256"))
+    calls = count_calls("analysis.json", metrics.analysis.Analysis.save, (metrics.analysis.Analysis, "save"))
     gait, analysis = analyze_clip(clip, tmp_path, treadmill_speed_kmh=10, clip_sha256=sha,
                                   recorded_path="/store/ab/abcdef")
     assert calls == {"hash": 0, "analysis.json": 1}
