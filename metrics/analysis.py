@@ -26,6 +26,7 @@ class GaitEvent:
     kind: EventKind
     frame: int
     time_s: float
+    source: str = "detected"  # "detected" | "interpolated" (bridged by the gait-cycle prior) | "user"
 
 
 @dataclass

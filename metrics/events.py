@@ -22,7 +22,7 @@ on top of the other one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.signal import find_peaks, savgol_filter
@@ -47,6 +47,7 @@ class Contact:
     initial_contact_frame: int
     toe_off_frame: int
     complete: bool  # False when the clip starts or ends inside this contact
+    source: str = "detected"  # "detected" | "interpolated" (a gap bridged by the gait-cycle prior) | "user"
 
 
 @dataclass
@@ -65,6 +66,17 @@ class EventParams:
     short_contact_weight: float = 0.4
     merge_gap_s: float = 0.04
     velocity_window_s: float = 0.1
+    # The step the time constants above were set for; :meth:`for_step` scales
+    # them to a clip's own step (slow motion, sprinting, walking).
+    reference_step_s: float = 0.35
+
+    def for_step(self, step_period_s: float | None) -> EventParams:
+        """These constants with every duration scaled from ``reference_step_s`` to ``step_period_s``."""
+        if not _known(step_period_s):
+            return self
+        k = step_period_s / self.reference_step_s
+        return replace(self, min_contact_s=k * self.min_contact_s, merge_gap_s=k * self.merge_gap_s,
+                       velocity_window_s=k * self.velocity_window_s, reference_step_s=step_period_s)
 
 
 def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float = 0.3,
@@ -85,11 +97,31 @@ def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float =
 
 
 def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:
-    """[n, 33, 2] velocity in px/s: Savitzky-Golay derivative over ``window_s``."""
+    """[n, 33, 2] velocity in px/s: Savitzky-Golay derivative over ``window_s``.
+
+    Where a landmark is missing (the runner out of frame longer than cleaning
+    bridges) its velocity is missing too; the filter runs over the gaps
+    filled linearly so that they cannot spread into the frames around them.
+    """
+    missing = ~np.isfinite(xy)
+    filled = _fill_linear(xy) if missing.any() else xy
     win = max(5, int(round(window_s * fps)) | 1)
     if len(xy) <= win:
-        return np.gradient(xy, axis=0) * fps
-    return savgol_filter(xy, win, 2, deriv=1, axis=0, mode="interp") * fps
+        vel = np.gradient(filled, axis=0) * fps if len(xy) > 1 else np.zeros_like(filled)
+    else:
+        vel = savgol_filter(filled, win, 2, deriv=1, axis=0, mode="interp") * fps
+    vel[missing] = np.nan
+    return vel
+
+
+def _fill_linear(x: np.ndarray) -> np.ndarray:
+    """``x`` with missing samples interpolated linearly along axis 0 (held at the ends; 0 if all missing)."""
+    flat = x.reshape(len(x), -1).copy()
+    frames = np.arange(len(x))
+    for k in range(flat.shape[1]):
+        ok = np.isfinite(flat[:, k])
+        flat[:, k] = np.interp(frames, frames[ok], flat[ok, k]) if ok.any() else 0.0
+    return flat.reshape(x.shape)
 
 
 def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = EventParams(),
@@ -115,20 +147,42 @@ def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = Ev
 
 
 def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = EventParams(),
-                    velocity: np.ndarray | None = None) -> list[Contact]:
+                    velocity: np.ndarray | None = None, step_period_s: float | None = None) -> list[Contact]:
     """All ground contacts of both feet, in time order, reduced to those that
     alternate left/right at plausible step times (:func:`alternating_landings`):
-    a hidden foot the model draws on the stance foot looks planted too."""
+    a hidden foot the model draws on the stance foot looks planted too.
+
+    ``step_period_s`` (from :mod:`metrics.periodicity`) sets the step the
+    alternation expects and stretches the detector's time constants with it
+    (:meth:`EventParams.for_step`), so slow motion of unknown factor is read
+    in its own time.  A given ``velocity`` must use the stretched window.
+    """
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    params = params.for_step(step_period_s)
     if velocity is None:
         velocity = foot_velocity(xy, fps, params.velocity_window_s)  # once for both feet
     contacts = _speed_contacts(xy, time_s, fps, params, velocity)
     weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
                else params.short_contact_weight for c in contacts]
-    heels = xy[:, [heel for heel, _ in FOOT_POINTS.values()], 0]
-    landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)],
-                                    stride_period(heels, fps) / 2, weights)
+    step = _known(step_period_s) or median_step_interval(contacts)
+    if step is None:
+        return contacts
+    landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)], step, weights)
     return [contacts[i] for _, _, i in landings]
+
+
+def _known(period_s: float | None) -> float | None:
+    return float(period_s) if period_s is not None and np.isfinite(period_s) and period_s > 0 else None
+
+
+def median_step_interval(contacts: list[Contact]) -> float | None:
+    """Median interval (s) between consecutive initial contacts of alternating feet, or None.
+
+    The step period when the motion gave none: robust to a minority of
+    missed contacts (which make intervals of two steps).
+    """
+    gaps = [b.initial_contact_s - a.initial_contact_s for a, b in zip(contacts, contacts[1:]) if a.foot != b.foot]
+    return float(np.median(gaps)) if gaps else None
 
 
 def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
@@ -173,8 +227,8 @@ class FrontalParams:
     velocity_window_s: float = 0.1
 
 
-def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalParams = FrontalParams()
-                            ) -> list[Contact]:
+def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalParams = FrontalParams(),
+                            step_period_s: float | None = None) -> list[Contact]:
     """All ground contacts of both feet seen from behind or in front, in time order.
 
     With the camera on the running axis the belt moves towards (or away from)
@@ -202,8 +256,9 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
         margin = params.velocity_window_s
         inside = (time_s[peaks] - time_s[0] >= margin) & (time_s[-1] - time_s[peaks] >= margin)
         candidates += [(float(time_s[i]), foot, int(i)) for i in peaks[inside]]
-    heels = xy[:, [heel for heel, _ in FOOT_POINTS.values()], 1]
-    landings = alternating_landings(sorted(candidates), stride_period(heels, fps) / 2)
+    candidates.sort()
+    step = _known(step_period_s) or median_step_interval([Contact(f, t, t, i, i, True) for t, f, i in candidates])
+    landings = alternating_landings(candidates, step) if step else candidates
     contacts = []
     for foot in FOOT_POINTS:
         lift = up[foot] - params.lift_fraction * np.nanquantile(up[foot], 0.95)
@@ -219,19 +274,6 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
             to = _crossing_time(time_s, lift, last, last + 1, 0.0)
             contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
     return sorted(contacts, key=lambda c: c.initial_contact_s)
-
-
-def stride_period(signal: np.ndarray, fps: float, shortest_s: float = 0.4, longest_s: float = 2.0) -> float:
-    """Period (s) of a periodic ``[n, k]`` signal: the lag of its highest mean autocorrelation.
-
-    >>> t = np.arange(300) / 60
-    >>> round(stride_period(np.sin(2 * np.pi * t / 0.7)[:, None], 60.0), 2)
-    0.7
-    """
-    x = np.nan_to_num(signal - np.nanmean(signal, axis=0))
-    lags = np.arange(int(shortest_s * fps), min(int(longest_s * fps), len(x) - 1))
-    corr = [np.mean(np.sum(x[lag:] * x[:-lag], axis=0) / (np.sum(x * x, axis=0) + 1e-12)) for lag in lags]
-    return float(lags[int(np.argmax(corr))] / fps)
 
 
 def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,

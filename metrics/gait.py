@@ -23,7 +23,9 @@ from metrics.events import (
     ground_velocity,
 )
 from metrics.geometry import midpoint
-from metrics.view import View, detect_view
+from metrics.periodicity import step_period
+from metrics.strides import StrideTiming, strides_from_contacts
+from metrics.view import View, detect_setting, detect_view
 from vision.landmarks import (
     LEFT_ANKLE,
     LEFT_HIP,
@@ -42,37 +44,6 @@ GAIT_FILE_VERSION = 1
 # Segment lengths as fractions of standing height (Winter, Biomechanics and
 # Motor Control of Human Movement, 4th ed., 2009, fig. 4.1).
 THIGH_PER_HEIGHT, SHANK_PER_HEIGHT, TORSO_PER_HEIGHT = 0.245, 0.246, 0.288
-
-
-@dataclass
-class StrideTiming:
-    """One stride of one foot: its contact, the next contact of the other foot, and its own next one."""
-
-    index: int
-    foot: str
-    contact: Contact
-    opposite: Contact | None  # next contact of the other foot (ends the step)
-    next: Contact | None  # next contact of the same foot (ends the stride)
-
-    @property
-    def start_s(self) -> float:
-        return self.contact.initial_contact_s
-
-    @property
-    def end_s(self) -> float | None:
-        return self.next.initial_contact_s if self.next else None
-
-    @property
-    def stride_time_s(self) -> float | None:
-        return self.end_s - self.start_s if self.next else None
-
-    @property
-    def step_time_s(self) -> float | None:
-        return self.opposite.initial_contact_s - self.start_s if self.opposite else None
-
-    @property
-    def contact_time_s(self) -> float | None:
-        return self.contact.toe_off_s - self.start_s if self.contact.complete else None
 
 
 @dataclass
@@ -122,6 +93,8 @@ class Gait:
         frame_size: (width, height) of the clip's frames.
         angles: per-frame joint angles ``{angle: {side: [n] deg}}`` (:mod:`metrics.joint_angles`).
         frame_time_s: [m] real times of the clip's decoded frames.
+        step_period_s: the clip's step period from the legs' periodic motion (:mod:`metrics.periodicity`),
+            in clip time; None when the motion shows none.
     """
 
     xy: np.ndarray
@@ -138,6 +111,7 @@ class Gait:
     notes: dict = field(default_factory=dict)
     angles: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     frame_time_s: np.ndarray | None = None
+    step_period_s: float | None = None
 
     def __post_init__(self):
         if self.frame_time_s is None:
@@ -245,24 +219,11 @@ class Gait:
         if np.array_equal(plain["frame_time_s"], plain["time_s"]):
             plain["frame_time_s"] = plain["time_s"]
         cleaned = CleanTrack(plain["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
-        return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides_from_contacts(contacts),
+        return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides_from_contacts(contacts, plain.get("step_period_s")),
                    scale=Scale(**meta["scale"]), cleaned=cleaned, angles=angles)
 
 
 _STORED_APART = {"view", "scale", "contacts", "strides", "cleaned", "angles"}
-
-
-def strides_from_contacts(contacts: list[Contact]) -> list[StrideTiming]:
-    """A stride for every contact whose initial contact was seen (not cut by the clip's start)."""
-    strides = []
-    for c in contacts:
-        if c.initial_contact_frame == 0:
-            continue
-        later = [d for d in contacts if d.initial_contact_s > c.initial_contact_s]
-        same = next((d for d in later if d.foot == c.foot), None)
-        other = next((d for d in later if d.foot != c.foot), None)
-        strides.append(StrideTiming(len(strides), c.foot, c, other, same))
-    return strides
 
 
 def ground_line_tilt(xy: np.ndarray, contacts: list[Contact]) -> float:
@@ -330,20 +291,22 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     cleaned = clean(image_xy, time_s, side_view=the_view.kind == "side")
     xy = cleaned.xy
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    found = step_period(xy, time_s)
+    period = found.period_s if found.found else None
+    params = params.for_step(period)  # the detector's durations in this clip's own time
     velocity = foot_velocity(xy, fps, params.velocity_window_s)
     if contacts is not None and grid is not frame_time_s:
         contacts = [replace(c, initial_contact_frame=int(np.searchsorted(grid, c.initial_contact_s - 1e-9)),
                             toe_off_frame=int(np.searchsorted(grid, c.toe_off_s + 1e-9)) - 1) for c in contacts]
     if contacts is None:
-        contacts = detect_contacts(xy, time_s, params, velocity) if the_view.kind == "side" else \
-            detect_contacts_frontal(xy, time_s)
+        contacts = detect_contacts(xy, time_s, params, velocity, period) if the_view.kind == "side" else \
+            detect_contacts_frontal(xy, time_s, step_period_s=period)
     # The ground line's slant is reported, not undone: a camera looking at the
     # belt at an angle slants it by perspective while verticals stay vertical,
     # so rotating the picture would bias every angle measured from vertical.
     tilt = ground_line_tilt(xy, contacts) if the_view.kind == "side" else 0.0
     belt = np.nanmean([np.linalg.norm(ground_velocity(xy, fps, f, velocity=velocity)) for f in ("left", "right")])
-    hip_speed = abs(np.nanmedian(np.gradient(midpoint(xy, LEFT_HIP, RIGHT_HIP)[:, 0]) * fps))
-    setting = "treadmill" if treadmill_speed_kmh or belt > 2 * hip_speed else "overground"
+    setting = detect_setting(xy, fps, belt, leg_length_px(xy), treadmill_speed_kmh)
     scale = Scale(leg_length_px(xy), height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
                   belt_px_per_s=float(belt) if setting == "treadmill" else None)
     if treadmill_speed_kmh and setting == "treadmill" and the_view.kind == "side":
@@ -352,6 +315,6 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
         scale.px_per_m, scale.source = height_px(xy) / (height_cm / 100), "runner height"
     from metrics.joint_angles import view_angles  # here: the angle modules import this one
 
-    return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts), scale,
+    return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,
                 setting, tilt, cleaned, tuple(frame_size), angles=view_angles(xy, the_view.kind, the_view.forward),
-                frame_time_s=frame_time_s)
+                frame_time_s=frame_time_s, step_period_s=period)

@@ -98,7 +98,8 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
 def analysis_of(g: Gait, track) -> Analysis:
     """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
     metrics, per_stride = measure(g)
-    view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2)}
+    view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
+                                    "step_period_s": g.step_period_s and round(g.step_period_s, 4)}
     return Analysis(
         clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
         metrics=metrics, findings=findings(metrics, per_stride),

@@ -119,8 +119,12 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         center = lambda x: float(np.median(x)) if len(x) else None  # noqa: E731
     left, right = center(sides["left"]), center(sides["right"])
     times = np.array([s.start_s for s, _ in rows])
+    value = center(vals)
+    if spec.name == "cadence_spm" and g.step_period_s:
+        # The whole clip's step period (metrics.periodicity): no missed contact can bias it.
+        value = 60.0 / g.step_period_s
     return Metric(
-        name=spec.name, value=_round(center(vals)), unit=spec.unit, definition=spec.definition,
+        name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
         reference=reference(spec.name), confidence=confidence(g, spec, len(vals)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,

@@ -16,6 +16,8 @@ def cadence(g: Gait, s: StrideTiming) -> float | None:
 
 
 def step_time(g: Gait, s: StrideTiming) -> float | None:
+    """Initial contact to the next initial contact, of the other foot, about one step period later
+    (a missed contact leaves a gap, never a step as long as a stride: metrics.strides)."""
     return 1000 * s.step_time_s if s.step_time_s else None
 
 
@@ -41,8 +43,10 @@ def duty_factor(g: Gait, s: StrideTiming) -> float | None:
 
 
 SPECS = [
-    MetricSpec("cadence_spm", "steps/min", "Steps per minute: 60 / mean step time (initial contact to the "
-               "other foot's initial contact).", ALL_VIEWS, cadence, FEET, ratio_scale=True),
+    MetricSpec("cadence_spm", "steps/min", "Steps per minute of the whole clip: 60 / the step period of the "
+               "legs' periodic motion (per step: 60 / step time, initial contact to the other foot's next "
+               "initial contact). In video time when the capture rate is unknown.", ALL_VIEWS, cadence, FEET,
+               ratio_scale=True),
     MetricSpec("step_time_ms", "ms", "Initial contact of this foot to initial contact of the other foot.",
                ALL_VIEWS, step_time, FEET, ratio_scale=True),
     MetricSpec("stride_time_ms", "ms", "Initial contact to the next initial contact of the same foot.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +15,17 @@ KINDS = {"IC": "initial_contact", "TO": "toe_off"}
 
 @dataclass
 class EventErrors:
-    """Signed frame errors (detected - labelled) of one event kind; None = no detection nearby."""
+    """Detected events of one kind matched one-to-one to labelled ones.
+
+    ``errors`` has one entry per labelled event: the signed frame error
+    (detected - labelled), or None when no detection lay within the matching
+    tolerance.  ``n_detected`` counts the detections inside the labelled span
+    (extended by the tolerance), which precision is judged against.
+    """
 
     kind: str
     errors: list[int | None]
+    n_detected: int = 0
 
     @property
     def matched(self) -> np.ndarray:
@@ -36,6 +43,14 @@ class EventErrors:
     def bias(self) -> float:
         return float(np.mean(self.matched)) if len(self.matched) else float("nan")
 
+    @property
+    def recall(self) -> float:
+        return len(self.matched) / max(len(self.errors), 1)
+
+    @property
+    def precision(self) -> float:
+        return len(self.matched) / self.n_detected if self.n_detected else float("nan")
+
 
 def read_event_labels(path: str | Path) -> list[GaitEvent]:
     """Events from a ``*.events.csv`` hand-label file (columns frame, time_s, event, foot_body_side)."""
@@ -51,13 +66,49 @@ def truth_events(truth: dict) -> list[GaitEvent]:
 
 def event_errors(detected: list[GaitEvent], labelled: list[GaitEvent], kind: str,
                  max_error_frames: int = 6) -> EventErrors:
-    """Match each labelled event to the nearest detected one of the same foot and kind."""
-    errors: list[int | None] = []
-    for label in (e for e in labelled if e.kind == kind):
-        frames = [e.frame for e in detected if e.kind == kind and e.foot == label.foot]
-        best = min(frames, key=lambda f: abs(f - label.frame), default=None)
-        errors.append(best - label.frame if best is not None and abs(best - label.frame) <= max_error_frames else None)
-    return EventErrors(kind, errors)
+    """Match labelled and detected events of one kind and foot one-to-one, nearest pairs first.
+
+    A label whose foot is ``"either"`` (marks that do not say which foot) is
+    matched to whichever foot's detections fit those marks best.
+    """
+    labels = [e for e in labelled if e.kind == kind]
+    if any(e.foot == "either" for e in labels):
+        options = [[replace(e, foot=foot) if e.foot == "either" else e for e in labels] for foot in ("left", "right")]
+        scored = [event_errors(detected, option, kind, max_error_frames) for option in options]
+        return max(scored, key=lambda e: (len(e.matched), -e.median_abs))
+    found = [e for e in detected if e.kind == kind]
+    pairs = sorted((abs(d.frame - lab.frame), i, j) for i, lab in enumerate(labels) for j, d in enumerate(found)
+                   if d.foot == lab.foot and abs(d.frame - lab.frame) <= max_error_frames)
+    errors: list[int | None] = [None] * len(labels)
+    used: set[int] = set()
+    for _, i, j in pairs:
+        if errors[i] is None and j not in used:
+            errors[i] = found[j].frame - labels[i].frame
+            used.add(j)
+    feet = {e.foot for e in labels}
+    if labels:
+        lo = min(e.frame for e in labels) - max_error_frames
+        hi = max(e.frame for e in labels) + max_error_frames
+        n_detected = sum(lo <= d.frame <= hi and d.foot in feet for d in found)
+    else:
+        n_detected = 0
+    return EventErrors(kind, errors, n_detected)
+
+
+def author_marked_events(path: str | Path, clip: str) -> list[GaitEvent]:
+    """The hato72 author's contact marks for ``clip`` (``hato72_author_marked_contact_events.csv``).
+
+    The marks carry no event type or foot.  The first is the push-off from
+    the blocks (a toe-off); after it they alternate touchdown, take-off.
+    Their spacing (about 14 frames from touchdown to touchdown at a sprint
+    step of about 7 frames) shows they follow one foot, so the foot is
+    ``"either"``: whichever detected foot fits them.
+    """
+    with open(path, newline="") as f:
+        rows = sorted((r for r in csv.DictReader(f) if r["clip"] == clip), key=lambda r: int(r["event_order"]))
+    return [GaitEvent("either", "toe_off" if k % 2 == 0 else "initial_contact",
+                      int(r["matched_frame_index_0based"]), float(r["matched_pts_s"]), "user")
+            for k, r in enumerate(rows)]
 
 
 def labelled_contact_time_ms(events: list[GaitEvent]) -> float:

@@ -59,11 +59,41 @@ class View:
 
 
 def width_ratio(xy: np.ndarray) -> float:
-    """Median of (shoulder width + hip width) / (2 x torso height) in the image."""
+    """Median of (shoulder width + hip width) / (2 x torso height) in the image, over the
+    frames where the torso is nearer upright than flat (a sprinter crouched in the blocks
+    has a short torso in the image whatever the view)."""
     shoulders = np.abs(xy[:, LEFT_SHOULDER, 0] - xy[:, RIGHT_SHOULDER, 0])
     hips = np.abs(xy[:, LEFT_HIP, 0] - xy[:, RIGHT_HIP, 0])
-    torso = np.linalg.norm(midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER) - midpoint(xy, LEFT_HIP, RIGHT_HIP), axis=-1)
-    return float(np.nanmedian((shoulders + hips) / (2 * torso)))
+    torso = midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER) - midpoint(xy, LEFT_HIP, RIGHT_HIP)
+    ratio = (shoulders + hips) / (2 * np.linalg.norm(torso, axis=-1))
+    upright = np.abs(torso[:, 1]) > np.abs(torso[:, 0])
+    return float(np.nanmedian(ratio[upright] if np.isfinite(ratio[upright]).any() else ratio))
+
+
+def detect_setting(xy: np.ndarray, fps: float, belt_px_s: float, leg_length_px: float,
+                   treadmill_speed_kmh: float | None = None, travel_legs: float = 1.0,
+                   size_change: float = 1.4) -> str:
+    """``treadmill`` or ``overground``.
+
+    A runner who crosses the frame (the pelvis travels more than
+    ``travel_legs`` leg lengths) or comes towards or goes away from the
+    camera (the torso's image length changes by ``size_change``) is
+    overground.  Otherwise it is a treadmill when the stance feet move with a
+    ground much faster than the pelvis moves (the belt).  A camera panning
+    with an overground runner looks like a treadmill in the landmarks alone.
+    """
+    if treadmill_speed_kmh:
+        return "treadmill"
+    pelvis = midpoint(xy, LEFT_HIP, RIGHT_HIP)
+    torso = np.linalg.norm(midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER) - pelvis, axis=-1)
+    if np.isfinite(pelvis[:, 0]).sum() < 2:
+        return "overground"
+    lo, hi = np.nanquantile(pelvis[:, 0], [0.05, 0.95])
+    small, large = np.nanquantile(torso, [0.05, 0.95])
+    if hi - lo > travel_legs * leg_length_px or large > size_change * small:
+        return "overground"
+    hip_speed = abs(np.nanmedian(np.gradient(pelvis[:, 0]) * fps))
+    return "treadmill" if belt_px_s > 2 * hip_speed else "overground"
 
 
 def running_direction(xy: np.ndarray) -> str:

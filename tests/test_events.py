@@ -1,27 +1,75 @@
-"""Gait events on real clips, against hand labels (±1-2 frame label uncertainty)."""
+"""Gait events and cadence on real clips, against labels (LABELS.md / SOURCES.md).
+
+TUNING clips set the detector's constants; CHECKING clips were never tuned on (benchmarks/validate.py
+prints the whole table).  Targets from issue #9: initial-contact precision and recall >= 0.95, median
+|error| <= 1 frame, >= 90 % within 2 frames; toe-off >= 85 % within 2 frames at >= 60 fps; cadence within
+1 % of the labels (video time when the capture rate is unknown).  Known misses are strict xfails with
+the figure measured on 2026-11-29.
+"""
 
 from __future__ import annotations
 
 import pytest
-from conftest import LABELLED_CLIPS, event_labels
+from conftest import GROUNDTRUTH
 
-from metrics.validation import event_errors
+from benchmarks.validate import CHECKING, TUNING, labelled_cadence, match_tolerance
+from metrics.validation import author_marked_events, event_errors, read_event_labels
 
-
-@pytest.mark.parametrize("clip", LABELLED_CLIPS)
-def test_initial_contacts_match_hand_labels(real_analysis, clip):
-    """Median |IC error| <= 1 frame and >= 90% of labelled ICs within 2 frames."""
-    errors = event_errors(real_analysis(f"{clip}.mp4").events, event_labels(clip), "initial_contact")
-    assert errors.median_abs <= 1
-    assert errors.within(2) >= 0.9
+ONE_FOOT = {"hato72_sprintstart_side_a1", "hato72_sprintstart_side_b13"}
 
 
-@pytest.mark.parametrize("clip", LABELLED_CLIPS)
-def test_toe_offs_match_hand_labels(real_analysis, clip):
-    """Toe-offs are labelled less surely (far foot -1/+2 frames): >= 90% within 2 frames."""
-    errors = event_errors(real_analysis(f"{clip}.mp4").events, event_labels(clip), "toe_off")
-    assert errors.median_abs <= 1
-    assert errors.within(2) >= 0.9
+def labels(stem: str):
+    """Hand labels, or the hato72 author's marks of one foot (no foot named)."""
+    hand = GROUNDTRUTH / f"{stem}.events.csv"
+    marks = GROUNDTRUTH / "hato72_author_marked_contact_events.csv"
+    if hand.is_file():
+        return read_event_labels(hand)
+    if stem in ONE_FOOT and marks.is_file():
+        return author_marked_events(marks, f"{stem}.mp4")
+    pytest.skip(f"no labels for {stem} beside the repository")
+
+
+def errors(real_analysis, stem: str, kind: str):
+    events = labels(stem)
+    return event_errors(real_analysis(f"{stem}.mp4").events, events, kind,
+                        match_tolerance(events, stem in ONE_FOOT))
+
+
+def miss(stem: str, figure: str):
+    return pytest.param(stem, marks=pytest.mark.xfail(reason=f"measured {figure}", strict=True))
+
+
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion)"),
+                                  CHECKING[1], miss(CHECKING[2], "recall 0.25 (1 of 4 marked touchdowns)")])
+def test_initial_contacts_are_found_once_each(real_analysis, stem):
+    """Precision and recall >= 0.95 (a detection counts within a third of a step of the label)."""
+    e = errors(real_analysis, stem, "initial_contact")
+    assert e.precision >= 0.95 and e.recall >= 0.95
+
+
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "median 11 frames, 0 % within 2 (video frames)"),
+                                  CHECKING[1], miss(CHECKING[2], "25 % within 2 frames")])
+def test_initial_contacts_match_labels(real_analysis, stem):
+    """Median |IC error| <= 1 frame and >= 90 % of labelled ICs within 2 frames."""
+    e = errors(real_analysis, stem, "initial_contact")
+    assert e.median_abs <= 1
+    assert e.within(2) >= 0.9
+
+
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "30 % within 2 frames (labels -1/+6 frames)"),
+                                  miss(CHECKING[1], "25 % within 2 frames"), miss(CHECKING[2], "0 % within 2 frames")])
+def test_toe_offs_match_labels(real_analysis, stem):
+    """>= 85 % within 2 frames (the target is set at >= 60 fps; the 30 fps clips are held to it too)."""
+    assert errors(real_analysis, stem, "toe_off").within(2) >= 0.85
+
+
+@pytest.mark.parametrize("stem", [*TUNING, CHECKING[0], miss(CHECKING[1], "-1.9 % (252.2 against 257.2)"),
+                                  CHECKING[2]])
+def test_cadence_within_one_percent_of_labels(real_analysis, stem):
+    """Against 60 (n-1) / (t_last - t_first) of the labelled contacts (hato72: of one foot's, doubled;
+    a sprint start accelerates, so its whole-clip cadence and the marked window's differ)."""
+    truth = labelled_cadence(labels(stem), stem in ONE_FOOT)
+    assert real_analysis(f"{stem}.mp4").metrics["cadence_spm"].value == pytest.approx(truth, rel=0.01)
 
 
 def test_cadence_within_one_percent_of_pixel_measured_truth(real_analysis):
@@ -30,9 +78,10 @@ def test_cadence_within_one_percent_of_pixel_measured_truth(real_analysis):
     assert cadence == pytest.approx(168.9, rel=0.01)
 
 
-@pytest.mark.parametrize("clip", LABELLED_CLIPS)
-def test_every_labelled_stance_is_found_once(real_analysis, clip):
-    """No missed or doubled contacts: one detected initial contact per labelled one (clip ends aside)."""
-    labels = [e for e in event_labels(clip) if e.kind == "initial_contact"]
-    detected = [e for e in real_analysis(f"{clip}.mp4").events if e.kind == "initial_contact"]
-    assert abs(len(detected) - len(labels)) <= 1
+@pytest.mark.parametrize(("stem", "setting"), [("zzzhushi_treadmill_side_portrait_30fps", "treadmill"),
+                                               ("mhuang24_treadmill_side_lab_slowed", "treadmill"),
+                                               ("hato72_sprint_side_far", "overground"),
+                                               ("hato72_sprintstart_side_b13", "overground"),
+                                               ("omartarek_overground_front_2people", "overground")])
+def test_treadmill_or_overground(real_analysis, stem, setting):
+    assert real_analysis(f"{stem}.mp4").view["setting"] == setting
