@@ -10,23 +10,22 @@ the figure measured on 2026-11-29.
 from __future__ import annotations
 
 import pytest
-from conftest import GROUNDTRUTH
+from conftest import GROUNDTRUTH, event_labels
 
 from benchmarks.validate import CHECKING, TUNING, labelled_cadence, match_tolerance
-from metrics.validation import author_marked_events, event_errors, read_event_labels
+from metrics.validation import author_marked_events, event_errors
 
 ONE_FOOT = {"hato72_sprintstart_side_a1", "hato72_sprintstart_side_b13"}
 
 
 def labels(stem: str):
     """Hand labels, or the hato72 author's marks of one foot (no foot named)."""
-    hand = GROUNDTRUTH / f"{stem}.events.csv"
     marks = GROUNDTRUTH / "hato72_author_marked_contact_events.csv"
-    if hand.is_file():
-        return read_event_labels(hand)
-    if stem in ONE_FOOT and marks.is_file():
-        return author_marked_events(marks, f"{stem}.mp4")
-    pytest.skip(f"no labels for {stem} beside the repository")
+    if stem not in ONE_FOOT:
+        return event_labels(stem)
+    if not marks.is_file():
+        pytest.skip(f"{marks.name} not available beside the repository")
+    return author_marked_events(marks, f"{stem}.mp4")
 
 
 def errors(real_analysis, stem: str, kind: str):
