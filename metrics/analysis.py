@@ -70,6 +70,9 @@ class Metric:
     symmetry_index_pct: float | None = None
     drift: dict | None = None  # {"early": x, "late": y, "change": d, "significant": bool}
     side_difference: float | None = None  # right - left, in the metric's unit
+    uncertainty: float | None = None  # 95% uncertainty of ``value`` on this clip, in its unit
+    side_difference_uncertainty: float | None = None  # 95% uncertainty of ``side_difference``
+    side_comparison_caveat: str | None = None  # why left and right cannot be compared here (None: they can)
 
 
 @dataclass
@@ -99,6 +102,16 @@ class Finding:
 
 
 @dataclass
+class NotAssessable:
+    """Something that would be a finding, but this clip cannot support it: what was seen and why not."""
+
+    id: str
+    metrics: list[str]
+    seen: str
+    reason: str
+
+
+@dataclass
 class QualityNote:
     """A warning about what the clip can or cannot support, in a runner's words."""
 
@@ -119,6 +132,7 @@ class Analysis:
     metrics: dict[str, Metric]
     findings: list[Finding] = field(default_factory=list)
     quality: list[QualityNote] = field(default_factory=list)
+    not_assessable: list[NotAssessable] = field(default_factory=list)
     scale: dict = field(default_factory=dict)  # {"height_cm":..., "treadmill_speed_kmh":..., "px_per_m":...}
     detected_fraction: float = 0.0
     model: str = ""
@@ -149,6 +163,7 @@ class Analysis:
         d["metrics"] = {k: metric(m) for k, m in d["metrics"].items()}
         d["findings"] = [Finding(**f) for f in d.get("findings", [])]
         d["quality"] = [QualityNote(**q) for q in d.get("quality", [])]
+        d["not_assessable"] = [NotAssessable(**n) for n in d.get("not_assessable", [])]
         return cls(**d)
 
     @classmethod

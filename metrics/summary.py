@@ -1,17 +1,31 @@
-"""From per-stride values to a clip summary: medians, spread, sides, symmetry, drift, confidence."""
+"""From per-stride values to a clip summary: medians, spread, sides, symmetry, drift, confidence, uncertainty.
+
+The uncertainty of a clip value (95 %) combines three independent parts by
+root-sum-square: the standard error of the median over strides
+(1.2533 x robust SD / sqrt(n), robust SD = IQR / 1.349) times 1.96; the
+timing error of the frame rate for measures timed between events (half a
+frame, which does not average out when the gait period locks to the frame
+grid); and the measure's accuracy floor (:attr:`MetricSpec.accuracy`).
+A left/right difference gets the same, with both sides' errors combined.
+"""
 
 from __future__ import annotations
+
+from dataclasses import astuple
 
 import numpy as np
 from scipy.stats import mannwhitneyu
 
 from metrics.analysis import Confidence, Metric
 from metrics.gait import Gait
-from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS, reference
+from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS
 from metrics.spec import MetricSpec
+from metrics.legs import LEGS
 from vision.landmarks import LANDMARK_NAMES
 
 LEVELS = ("low", "medium", "high")
+IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
+Z95 = 1.96
 
 
 def per_stride_values(g: Gait, spec: MetricSpec) -> list[float | None]:
@@ -94,6 +108,18 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
         elif vis < 0.8:
             score *= 0.85
             reasons.append(f"landmarks {where}partly hidden (mean visibility {vis:.2f})")
+    irregular = step_time_variation(g)
+    if irregular is not None and irregular > IRREGULAR_STEP_CV:
+        score *= 0.7
+        reasons.append(f"step times vary by {100 * irregular:.0f}% from step to step: the events look irregular")
+    interpolated = interpolated_fraction(g)
+    if interpolated > 0:
+        score *= 1 - interpolated
+        reasons.append(f"{100 * interpolated:.0f}% of the contacts were bridged by the gait rhythm, not seen")
+    far = far_leg(g)
+    if far and set(astuple(LEGS[far])) & set(spec.landmarks):
+        score *= 0.85
+        reasons.append(f"the {far} leg is the far one in this side view, partly hidden behind the near leg")
     if spec.unit in ("cm", "m") and g.scale.source == "runner height":
         score *= 0.8
         reasons.append("scale estimated from the runner's height (body proportions)")
@@ -103,6 +129,109 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
         score = min(score, 0.44 if level == "low" else 0.74)
         reasons.append("the pose model cannot see this directly")
     return Confidence(level, round(score, 2), reasons)
+
+
+def step_time_variation(g: Gait) -> float | None:
+    """Robust coefficient of variation of the clip's step times (None with fewer than 4 steps).
+
+    >>> from types import SimpleNamespace as S
+    >>> steps = [S(step_time_s=t) for t in (0.35, 0.36, 0.35, 0.34, 0.35)]
+    >>> round(step_time_variation(S(strides=steps)), 3)
+    0.0
+    """
+    steps = np.array([s.step_time_s for s in g.strides if s.step_time_s])
+    if len(steps) < 4:
+        return None
+    return _iqr(steps) / 1.349 / float(np.median(steps))
+
+
+def interpolated_fraction(g: Gait) -> float:
+    """Share of contacts bridged by the gait-cycle prior rather than seen (``Contact.source``)."""
+    if not g.contacts:
+        return 0.0
+    return float(np.mean([getattr(c, "source", "detected") == "interpolated" for c in g.contacts]))
+
+
+def far_leg(g: Gait) -> str | None:
+    """The leg further from the camera in a side view (None in other views or when unknown)."""
+    if g.view.kind != "side" or g.view.near_side not in ("left", "right"):
+        return None
+    return "right" if g.view.near_side == "left" else "left"
+
+
+def standard_error(values: np.ndarray) -> float:
+    """Standard error of the median of ``values`` from their robust spread (IQR / 1.349).
+
+    >>> round(standard_error(np.array([10., 11, 12, 13, 14, 15, 16, 17, 18])), 3)
+    1.233
+    """
+    if len(values) < 2:
+        return float("inf")
+    return 1.2533 * _iqr(values) / 1.349 / float(np.sqrt(len(values)))
+
+
+def timing_error(spec: MetricSpec, value: float, fps: float, stride_s: float | None) -> float:
+    """Half a frame, in the measure's unit, for measures timed between events; 0 for the others.
+
+    >>> spec = MetricSpec("x_ms", "ms", "", ("side",), None, event_timed=True)
+    >>> round(timing_error(spec, 250.0, 60.0, 0.7), 2)
+    8.33
+    """
+    if not spec.event_timed or not fps:
+        return 0.0
+    half_frame_s = 0.5 / fps
+    if spec.unit == "steps/min":  # cadence = 60 / step time
+        return value * value * half_frame_s / 60.0
+    if spec.unit == "%":  # a duration as % of the stride
+        return 100 * half_frame_s / stride_s if stride_s else 0.0
+    return 1000 * half_frame_s
+
+
+def combined(*parts: float) -> float:
+    """Root-sum-square of independent error parts.
+
+    >>> combined(3.0, 4.0)
+    5.0
+    """
+    return float(np.sqrt(sum(p * p for p in parts)))
+
+
+def pooled_standard_error(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
+    """Standard error of a value pooled over both sides, from the spread within each side.
+
+    A steady left/right difference is not stride-to-stride noise (left and right steps of a limping
+    runner alternate), so with both sides measured the two sides' errors are combined as for their mean.
+    """
+    if len(left) >= 2 and len(right) >= 2:
+        return 0.5 * combined(standard_error(left), standard_error(right))
+    return standard_error(values)
+
+
+def uncertainty(spec: MetricSpec, values: np.ndarray, left: np.ndarray, right: np.ndarray, value: float,
+                fps: float, stride_s: float | None) -> float:
+    """95% uncertainty of the clip value: standard error, frame timing and accuracy floor (root-sum-square)."""
+    floor = spec.accuracy.value if spec.accuracy else 0.0
+    se = pooled_standard_error(values, left, right)
+    return combined(Z95 * se, timing_error(spec, value, fps, stride_s), floor)
+
+
+def side_difference_uncertainty(spec: MetricSpec, left: np.ndarray, right: np.ndarray, value: float, fps: float,
+                                stride_s: float | None) -> float:
+    """95% uncertainty of right minus left: both sides' standard errors, timing errors and floors."""
+    floor = spec.accuracy.value if spec.accuracy else 0.0
+    se = combined(standard_error(left), standard_error(right))
+    return combined(Z95 * se, np.sqrt(2) * timing_error(spec, value, fps, stride_s), np.sqrt(2) * floor)
+
+
+def side_comparison_caveat(g: Gait) -> str | None:
+    """Why left and right cannot be compared on this clip, or None when they can."""
+    if g.view.kind != "side":
+        return None
+    far = far_leg(g)
+    leg = f"the {far} leg" if far else "one leg"
+    return (f"in a side view {leg} is the far one all clip long, partly hidden and further from the camera, so a "
+            "left/right difference cannot be told apart from a near/far difference; film from behind, or "
+            "film the other side too")
 
 
 def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric | None:
@@ -119,13 +248,21 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         center = lambda x: float(np.median(x)) if len(x) else None  # noqa: E731
     left, right = center(sides["left"]), center(sides["right"])
     times = np.array([s.start_s for s, _ in rows])
+    strides = [s.stride_time_s for s in g.strides if s.stride_time_s]
+    stride_s = float(np.median(strides)) if strides else None
+    value = center(vals)
+    both = left is not None and right is not None
     return Metric(
-        name=spec.name, value=_round(center(vals)), unit=spec.unit, definition=spec.definition,
+        name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
-        reference=reference(spec.name), confidence=confidence(g, spec, len(vals)),
+        reference=spec.reference, confidence=confidence(g, spec, len(vals)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
         drift=drift(times, vals, float(g.time_s[0]), float(g.time_s[-1])),
-        side_difference=_round(right - left) if left is not None and right is not None else None,
+        side_difference=_round(right - left) if both else None,
+        uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s)),
+        side_difference_uncertainty=_round(side_difference_uncertainty(
+            spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
+        side_comparison_caveat=side_comparison_caveat(g) if both else None,
     )
 
 
