@@ -113,12 +113,14 @@ class NotAssessable:
 
 @dataclass
 class QualityNote:
-    """A warning about what the clip can or cannot support, in a runner's words."""
+    """A warning about what the clip can or cannot support, in a runner's words (no front end's controls)."""
 
     code: str
     message: str
     severity: Literal["info", "warning", "error"] = "warning"
     affects: list[str] = field(default_factory=list)
+    # What the user could give to fix it (keys of metrics.quality.NEEDS); each front end says how.
+    needs: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from metrics.gait import Gait, StrideTiming
 from metrics.legs import LEGS
 from metrics.analysis import Reference
 from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018
-from metrics.spec import Accuracy, DetectableChange, MetricSpec
+from metrics.spec import Accuracy, PublishedChange, MetricSpec
 
 REARFOOT_ABOVE_DEG, FOREFOOT_BELOW_DEG = 8.0, -1.6  # Altman & Davis 2012
 
@@ -51,7 +51,7 @@ def strike_pattern(angle_deg: float | None) -> str | None:
 
 PATTERN_SOURCE = ALTMAN_DAVIS_2012
 
-_FOOT_INCLINATION = DetectableChange(
+_FOOT_INCLINATION = PublishedChange(
     2.3, DINGENEN_2018,
     "Foot inclination at initial contact, between days: SDD 1.3-2.3 deg across the measures with excellent "
     "reliability; the upper end is used.")
@@ -68,5 +68,5 @@ SPECS = [
                    f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
                    "forefoot strike."),
                accuracy=Accuracy(_FOOT_INCLINATION.value, f"published detectable change ({DINGENEN_2018})"),
-               detectable_change=_FOOT_INCLINATION, still="contact"),
+               detectable_change=_FOOT_INCLINATION, still="contact", key=True),
 ]

@@ -14,7 +14,7 @@ from metrics.geometry import angle_from_vertical, interior_angle, lean_from_vert
 from metrics.legs import LEGS
 from metrics.analysis import Reference
 from metrics.reference import BRAMAH_2018, DINGENEN_2018, SOUZA_2016, WILLSON_DAVIS_2008, WORKING
-from metrics.spec import Accuracy, DetectableChange, MetricSpec, Rule
+from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
 FRONTAL = ("rear", "front")
@@ -122,7 +122,7 @@ def _peak(series: np.ndarray) -> float | None:
 
 _LEG = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
 _FOOT = tuple(j for leg in LEGS.values() for j in (leg.ankle, leg.heel))
-_PELVIC_DROP = DetectableChange(2.8, DINGENEN_2018, "Contralateral pelvic drop, between days: SDD 2.7-2.8 deg.")
+_PELVIC_DROP = PublishedChange(2.8, DINGENEN_2018, "Contralateral pelvic drop, between days: SDD 2.7-2.8 deg.")
 _DEG_FLOOR, _LEG_FLOOR = Accuracy(3.0, WORKING), Accuracy(3.0, WORKING)
 SPECS = [
     MetricSpec("pelvic_drop_deg", "deg",
@@ -137,7 +137,7 @@ SPECS = [
                accuracy=Accuracy(_PELVIC_DROP.value, f"published detectable change ({DINGENEN_2018})"),
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
-               growing="pelvic drop"),
+               growing="pelvic drop", key=True),
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle of the stance leg (180 deg minus hip-knee-ankle), "
                "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG,
@@ -149,7 +149,7 @@ SPECS = [
                accuracy=_DEG_FLOOR,
                rules=(Rule("above", "The knee collapse (knee moving inward) reaches {value}, above {limit}.",
                            "notice"),),
-               growing="knee collapse (knee moving inward)"),
+               growing="knee collapse (knee moving inward)", key=True),
     MetricSpec("medial_knee_displacement_pct_leg", "% leg",
                "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
                FRONTAL, medial_knee_displacement, _LEG,

@@ -9,7 +9,7 @@ from metrics.geometry import interior_angle
 from metrics.legs import LEGS
 from metrics.analysis import Reference
 from metrics.reference import BRAMAH_2018, DAMSTED_2015, NOVACHECK_1998, SOUZA_2016, WORKING
-from metrics.spec import Accuracy, DetectableChange, MetricSpec, Rule
+from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
 
 
 def knee_flexion(xy: np.ndarray, foot: str) -> np.ndarray:
@@ -31,7 +31,7 @@ def peak_knee_flexion_stance(g: Gait, s: StrideTiming) -> float | None:
 
 
 _LANDMARKS = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
-_KNEE_AT_STRIKE = DetectableChange(
+_KNEE_AT_STRIKE = PublishedChange(
     7.0, DAMSTED_2015,
     "Knee angle at foot strike, between days: the 95% prediction interval spanned 9-14 deg; half the widest "
     "span is used.")
@@ -46,7 +46,7 @@ SPECS = [
                accuracy=Accuracy(_KNEE_AT_STRIKE.value, f"published detectable change ({DAMSTED_2015})"),
                detectable_change=_KNEE_AT_STRIKE, still="contact",
                rules=(Rule("below", "The knee is fairly straight at landing: {value} of flexion (typical {band}).",
-                           "notice", "straight_knee_at_contact"),)),
+                           "notice", "straight_knee_at_contact"),), key=True),
     MetricSpec("peak_knee_flexion_stance_deg", "deg", "Largest knee flexion between initial contact and toe-off.",
                ("side",), peak_knee_flexion_stance, _LANDMARKS, ratio_scale=True,
                title="Peak knee flexion in stance", label="peak knee",

@@ -66,7 +66,7 @@ SPECS = [
                    5, 10, "cm", f"{MOORE_2016}; {FOLLAND_2017}",
                    "Typical values of the pelvis's vertical travel per stride; lower goes with better economy "
                    "(Moore 2016)."),
-               accuracy=Accuracy(2.0, WORKING), rules=_ABOVE_BELOW),
+               accuracy=Accuracy(2.0, WORKING), rules=_ABOVE_BELOW, key=True),
     MetricSpec("vertical_oscillation_pct_leg", "% leg",
                "Peak-to-peak vertical travel of the mid-hip over the stride, in % of leg length (no scale given).",
                ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True,

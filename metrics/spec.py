@@ -37,7 +37,7 @@ def words(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class DetectableChange:
+class PublishedChange:
     """A published smallest detectable change of a measure (test-retest of 2D video), in its unit."""
 
     value: float
@@ -90,6 +90,9 @@ class MetricSpec:
         still: the phase of the stride its still shows.
         rules: the findings it can make alone.
         growing: words for it in a "grows late in the clip" finding (a flag), or "" for a plain drift note.
+        rate: a per-step rate (cadence), summarised as 60 / mean period rather than as a median.
+        angle_from_vertical: an angle to the image's vertical, so a tilted camera shifts it.
+        key: one of the measures a therapist reads first (the replay's readout, the app's cards and trends).
         asymmetry_finding: whether a left/right difference makes a finding (with ``ratio_scale``).
     """
 
@@ -107,10 +110,13 @@ class MetricSpec:
     reference: Reference | None = None
     accuracy: Accuracy | None = None
     event_timed: bool = False
-    detectable_change: DetectableChange | None = None
+    detectable_change: PublishedChange | None = None
     still: Phase = "mid-stance"
     rules: tuple[Rule, ...] = ()
     growing: str = ""
+    rate: bool = False
+    angle_from_vertical: bool = False
+    key: bool = False
     asymmetry_finding: bool = True
 
     def __post_init__(self) -> None:

@@ -163,7 +163,7 @@ def standard_error(values: np.ndarray) -> float:
     """Standard error of the median of ``values`` from their robust spread (IQR / 1.349).
 
     >>> round(standard_error(np.array([10., 11, 12, 13, 14, 15, 16, 17, 18])), 3)
-    1.233
+    1.239
     """
     if len(values) < 2:
         return float("inf")
@@ -241,7 +241,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         return None
     vals = np.array([v for _, v in rows])
     sides = {foot: np.array([v for s, v in rows if s.foot == foot]) for foot in ("left", "right")}
-    if spec.name == "cadence_spm":
+    if spec.rate:
         # Cadence is 60 / mean step time, not the median of per-step rates.
         center = lambda x: 60.0 / float(np.mean(60.0 / x)) if len(x) else None  # noqa: E731
     else:

@@ -52,7 +52,7 @@ SPECS = [
                    "5-10% lowers hip and knee loading (Heiderscheit 2011)."),
                accuracy=Accuracy(2.0, VALIDATION + ": within 2.5 steps/min on every sample"), event_timed=True,
                still="contact", rules=(Rule("below"), Rule("above")),
-               asymmetry_finding=False),  # per-side cadence restates the step-time asymmetry
+               asymmetry_finding=False, key=True, rate=True),  # per-side cadence restates the step-time asymmetry
     MetricSpec("step_time_ms", "ms", "Initial contact of this foot to initial contact of the other foot.",
                ALL_VIEWS, step_time, FEET, ratio_scale=True, label="step",
                reference=Reference(None, None, "ms", HEIDERSCHEIT_2011, "60000 / cadence; compare left with right."),
@@ -67,7 +67,7 @@ SPECS = [
                    180, 320, "ms", f"{FOLLAND_2017}; {MOORE_2016}",
                    "Typical values for recreational runners at endurance speeds; shorter when faster."),
                accuracy=Accuracy(30.0, VALIDATION + ": side-view toe-off found about 2 frames early at 60 fps"),
-               event_timed=True, rules=(Rule("below"), Rule("above"))),
+               event_timed=True, rules=(Rule("below"), Rule("above")), key=True),
     MetricSpec("flight_time_ms", "ms", "Toe-off of one foot to initial contact of the other.",
                ALL_VIEWS, flight_time, FEET, high_confidence_fps=60, label="flight",
                reference=Reference(None, None, "ms", MOORE_2016, "Descriptive; no reference band."),

@@ -32,5 +32,5 @@ SPECS = [
                    "Typical forward trunk lean; more lean shifts load from the knee to the hip extensors "
                    "(Teng & Powers 2014)."),
                accuracy=Accuracy(2.0, VALIDATION + ": within 1.5 deg on every sample"),
-               rules=(Rule("below"), Rule("above"))),
+               rules=(Rule("below"), Rule("above")), key=True, angle_from_vertical=True),
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from html import escape
 
 from metrics.analysis import Analysis
+from metrics.registry import spec
 from reports.compare import Comparison
 from reports.content import LIMITS, METHOD, PLOT_TITLES, ReportAssets, clip_facts, metric_rows, references
 from reports.labels import fmt, reference_text, title
@@ -127,7 +128,7 @@ def render_comparison_html(comparison: Comparison, overlay_png: bytes | None, vi
                  "detectable change (MDC95): the larger of a published test-retest value for 2D video running "
                  "analysis and the value derived from the two clips' stride-to-stride spread "
                  "(MDC95 = 1.96·√2·SEM, SEM = 1.2533·SD/√n of the strides).</p><ul>")
-    parts += [f"<li>{escape(title(k))}: {v.value:g} {escape(v.unit)} — {escape(v.source)}. {escape(v.note)}</li>"
+    parts += [f"<li>{escape(title(k))}: {v.value:g} {escape(spec(k).unit)} — {escape(v.source)}. {escape(v.note)}</li>"
               for k, v in PUBLISHED.items()]
     parts.append("<li>Every other measure: no published MDC found; derived from the strides only.</li></ul>")
     parts.append("</body></html>")

@@ -44,6 +44,8 @@ def summary(a: Analysis) -> str:
     lines.append("Findings")
     lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
         "  none: every measure is within its reference range"]
+    if a.not_assessable:
+        lines += ["", "Not assessable on this clip"] + [f"  {n.seen} Not stated: {n.reason}." for n in a.not_assessable]
     lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
     for m in a.metrics.values():
         ref = m.reference
@@ -52,8 +54,16 @@ def summary(a: Analysis) -> str:
         lines.append(f"  {m.name:34} {_f(m.value):>9} {_f(m.left):>9} {_f(m.right):>9} {_f(m.spread):>7}  "
                      f"{band:>14}  {m.confidence.level if m.confidence else ''}")
     if a.quality:
-        lines += ["", "About this clip"] + [f"  [{q.severity}] {q.message}" for q in a.quality]
+        lines += ["", "About this clip"] + [f"  [{q.severity}] {q.message}{_how_to_give(q.needs)}" for q in a.quality]
     return "\n".join(lines)
+
+
+# How to give, on the command line, what a capture note says is needed (metrics.quality.NEEDS).
+FLAGS = {"capture_fps": "--capture-fps", "height_cm": "--height", "treadmill_speed_kmh": "--treadmill-speed"}
+
+
+def _how_to_give(needs: list[str]) -> str:
+    return f" (give it with {' or '.join(FLAGS[n] for n in needs)})" if needs else ""
 
 
 def _f(x: float | None) -> str:
