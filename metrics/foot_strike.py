@@ -12,7 +12,7 @@ import numpy as np
 from metrics.gait import Gait, StrideTiming
 from metrics.legs import LEGS
 from metrics.analysis import Reference
-from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018
+from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018, VALIDATION
 from metrics.spec import Accuracy, PublishedChange, MetricSpec
 
 REARFOOT_ABOVE_DEG, FOREFOOT_BELOW_DEG = 8.0, -1.6  # Altman & Davis 2012
@@ -67,6 +67,6 @@ SPECS = [
                    f"Classification bands, not a norm: > {REARFOOT_ABOVE_DEG:g} deg rearfoot, "
                    f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
                    "forefoot strike."),
-               accuracy=Accuracy(_FOOT_INCLINATION.value, f"published detectable change ({DINGENEN_2018})"),
+               accuracy=Accuracy(10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
                detectable_change=_FOOT_INCLINATION, still="contact", key=True),
 ]

@@ -13,7 +13,7 @@ from metrics.gait import OTHER, Gait, StrideTiming
 from metrics.geometry import angle_from_vertical, interior_angle, lean_from_vertical, midpoint
 from metrics.legs import LEGS
 from metrics.analysis import Reference
-from metrics.reference import BRAMAH_2018, DINGENEN_2018, SOUZA_2016, WILLSON_DAVIS_2008, WORKING
+from metrics.reference import BRAMAH_2018, DINGENEN_2018, SOUZA_2016, VALIDATION, WILLSON_DAVIS_2008, WORKING
 from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
@@ -124,6 +124,7 @@ _LEG = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
 _FOOT = tuple(j for leg in LEGS.values() for j in (leg.ankle, leg.heel))
 _PELVIC_DROP = PublishedChange(2.8, DINGENEN_2018, "Contralateral pelvic drop, between days: SDD 2.7-2.8 deg.")
 _DEG_FLOOR, _LEG_FLOOR = Accuracy(3.0, WORKING), Accuracy(3.0, WORKING)
+_COLLAPSE_FLOOR = Accuracy(3.0, VALIDATION + ": 2.5 deg")
 SPECS = [
     MetricSpec("pelvic_drop_deg", "deg",
                "Peak angle of the hip line to horizontal during a foot's stance, positive when the swing-side "
@@ -134,7 +135,7 @@ SPECS = [
                    "Peak contralateral pelvic drop in stance; injured runners ran with more drop than healthy ones "
                    "(about 7 vs 4-5 deg) and each extra degree raised the odds of being injured. 2D video; "
                    "reliability is moderate (smallest detectable difference ~3 deg, Dingenen 2018)."),
-               accuracy=Accuracy(_PELVIC_DROP.value, f"published detectable change ({DINGENEN_2018})"),
+               accuracy=Accuracy(4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
                growing="pelvic drop", key=True),
@@ -146,7 +147,7 @@ SPECS = [
                    None, 10.0, "deg", f"{WILLSON_DAVIS_2008}; {DINGENEN_2018}",
                    "Frontal-plane projection angle (FPPA, positive = knee inward). The 10 deg bound is Stridescope's "
                    "working band; Willson & Davis measured FPPA in single-leg tasks, not running."),
-               accuracy=_DEG_FLOOR,
+               accuracy=_COLLAPSE_FLOOR,
                rules=(Rule("above", "The knee collapse (knee moving inward) reaches {value}, above {limit}.",
                            "notice"),),
                growing="knee collapse (knee moving inward)", key=True),

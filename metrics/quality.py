@@ -28,7 +28,7 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
     notes: list[QualityNote] = []
     w, h = g.frame_size
     fps = g.fps
-    cadence = metrics.get("cadence_spm")
+    cadence = next((metrics[s.name] for s in SPECS if s.rate and s.name in metrics), None)  # the step rate
     if cadence and cadence.value and cadence.value < 120:
         notes.append(QualityNote(
             "cadence_implausible",

@@ -31,6 +31,6 @@ SPECS = [
                    2, 13, "deg", f"{TENG_POWERS_2014}; {FOLLAND_2017}",
                    "Typical forward trunk lean; more lean shifts load from the knee to the hip extensors "
                    "(Teng & Powers 2014)."),
-               accuracy=Accuracy(2.0, VALIDATION + ": within 1.5 deg on every sample"),
+               accuracy=Accuracy(2.0, VALIDATION + ": 1.3 deg"),
                rules=(Rule("below"), Rule("above")), key=True, angle_from_vertical=True),
 ]
