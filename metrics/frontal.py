@@ -138,7 +138,7 @@ SPECS = [
                accuracy=Accuracy(4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
-               growing="pelvic drop", key=True),
+               growing="pelvic drop", key=True, uses_toe_off=True),
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle of the stance leg (180 deg minus hip-knee-ankle), "
                "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG,
@@ -150,12 +150,12 @@ SPECS = [
                accuracy=_COLLAPSE_FLOOR,
                rules=(Rule("above", "The knee collapse (knee moving inward) reaches {value}, above {limit}.",
                            "notice"),),
-               growing="knee collapse (knee moving inward)", key=True),
+               growing="knee collapse (knee moving inward)", key=True, uses_toe_off=True),
     MetricSpec("medial_knee_displacement_pct_leg", "% leg",
                "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
                FRONTAL, medial_knee_displacement, _LEG,
                reference=Reference(None, None, "% leg", DINGENEN_2018, "Knee inward of the hip-ankle line, descriptive."),
-               accuracy=_LEG_FLOOR),
+               accuracy=_LEG_FLOOR, uses_toe_off=True),
     MetricSpec("step_width_pct_leg", "% leg",
                "Side-to-side distance between the heels at successive landings, in % of leg length; "
                "negative = the foot lands across the midline (crossover).", FRONTAL, step_width, _FOOT,
@@ -173,7 +173,7 @@ SPECS = [
                FRONTAL, heel_whip, _FOOT + _LEG, high_confidence_fps=60, max_confidence="medium",
                reference=Reference(
                    None, None, "deg", SOUZA_2016, "Rotation of the heel in early swing seen from behind; low confidence."),
-               accuracy=_DEG_FLOOR, still="toe-off"),
+               accuracy=_DEG_FLOOR, still="toe-off", uses_toe_off=True),
     MetricSpec("rearfoot_eversion_deg", "deg",
                "Estimate: mid-stance angle between shank and ankle-to-heel line, positive = heel outwards. "
                "The pose model has no calcaneus landmarks: low confidence always.",
@@ -181,5 +181,5 @@ SPECS = [
                reference=Reference(
                    None, None, "deg", SOUZA_2016,
                    "Estimate only: the pose model has no landmarks on the calcaneus, so confidence is always low."),
-               accuracy=_DEG_FLOOR),
+               accuracy=_DEG_FLOOR, uses_toe_off=True),
 ]

@@ -52,5 +52,5 @@ SPECS = [
                title="Peak knee flexion in stance", label="peak knee",
                reference=Reference(
                    35, 50, "deg", NOVACHECK_1998, "Typical peak knee flexion in stance at endurance running speeds."),
-               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg")),
+               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg"), uses_toe_off=True),
 ]

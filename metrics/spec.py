@@ -85,6 +85,7 @@ class MetricSpec:
         title, label: how a report names it (``label`` is the short form drawn on frames).
         reference: typical band and citation (None: descriptive only).
         accuracy: the floor of its uncertainty on any clip.
+        uses_toe_off: its value depends on where toe-off falls (stance windows, contact times).
         event_timed: its value is a duration between gait events, so the frame period limits it.
         detectable_change: published minimal detectable change, when a study gives one.
         still: the phase of the stride its still shows.
@@ -110,6 +111,7 @@ class MetricSpec:
     reference: Reference | None = None
     accuracy: Accuracy | None = None
     event_timed: bool = False
+    uses_toe_off: bool = False
     detectable_change: PublishedChange | None = None
     still: Phase = "mid-stance"
     rules: tuple[Rule, ...] = ()

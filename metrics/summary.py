@@ -26,6 +26,7 @@ from vision.landmarks import LANDMARK_NAMES
 LEVELS = ("low", "medium", "high")
 IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
 Z95 = 1.96
+MAX_RUNNING_DUTY = 0.5  # running has a flight phase: a foot is on the ground for less than half its stride
 
 
 def per_stride_values(g: Gait, spec: MetricSpec) -> list[float | None]:
@@ -112,6 +113,10 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
     if irregular is not None and irregular > IRREGULAR_STEP_CV:
         score *= 0.7
         reasons.append(f"step times vary by {100 * irregular:.0f}% from step to step: the events look irregular")
+    for foot, duty in (long_contacts(g) if spec.uses_toe_off else {}).items():
+        score *= 0.3
+        reasons.append(f"the {foot} foot's contacts last {100 * duty:.0f}% of its stride, longer than running "
+                       "allows (it has a flight phase): its toe-offs are probably misplaced")
     interpolated = interpolated_fraction(g)
     if interpolated > 0:
         score *= 1 - interpolated
@@ -143,6 +148,24 @@ def step_time_variation(g: Gait) -> float | None:
     if len(steps) < 4:
         return None
     return _iqr(steps) / 1.349 / float(np.median(steps))
+
+
+def long_contacts(g: Gait) -> dict[str, float]:
+    """Feet whose median contact lasts half their stride or more (their median duty factor), which running cannot do.
+
+    >>> from types import SimpleNamespace as S
+    >>> strides = [S(foot="left", contact_time_s=0.25, stride_time_s=0.7)] * 3 + [
+    ...            S(foot="right", contact_time_s=0.45, stride_time_s=0.7)] * 3
+    >>> long_contacts(S(strides=strides))
+    {'right': 0.643}
+    """
+    out = {}
+    for foot in ("left", "right"):
+        duty = [s.contact_time_s / s.stride_time_s for s in g.strides
+                if s.foot == foot and s.contact_time_s and s.stride_time_s]
+        if len(duty) >= 3 and np.median(duty) >= MAX_RUNNING_DUTY:
+            out[foot] = round(float(np.median(duty)), 3)
+    return out
 
 
 def interpolated_fraction(g: Gait) -> float:
