@@ -67,6 +67,7 @@ SPECS = [
                    f"Classification bands, not a norm: > {REARFOOT_ABOVE_DEG:g} deg rearfoot, "
                    f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
                    "forefoot strike."),
-               accuracy=Accuracy(10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
+               accuracy=Accuracy(
+                   10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
                detectable_change=_FOOT_INCLINATION, still="contact", key=True, uses_toe_off=True),
 ]

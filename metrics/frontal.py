@@ -135,7 +135,8 @@ SPECS = [
                    "Peak contralateral pelvic drop in stance; injured runners ran with more drop than healthy ones "
                    "(about 7 vs 4-5 deg) and each extra degree raised the odds of being injured. 2D video; "
                    "reliability is moderate (smallest detectable difference ~3 deg, Dingenen 2018)."),
-               accuracy=Accuracy(4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
+               accuracy=Accuracy(
+                   4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
                growing="pelvic drop", key=True, uses_toe_off=True),
@@ -154,7 +155,8 @@ SPECS = [
     MetricSpec("medial_knee_displacement_pct_leg", "% leg",
                "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
                FRONTAL, medial_knee_displacement, _LEG,
-               reference=Reference(None, None, "% leg", DINGENEN_2018, "Knee inward of the hip-ankle line, descriptive."),
+               reference=Reference(
+                   None, None, "% leg", DINGENEN_2018, "Knee inward of the hip-ankle line, descriptive."),
                accuracy=_LEG_FLOOR, uses_toe_off=True),
     MetricSpec("step_width_pct_leg", "% leg",
                "Side-to-side distance between the heels at successive landings, in % of leg length; "
@@ -166,13 +168,15 @@ SPECS = [
     MetricSpec("lateral_trunk_sway_deg", "deg",
                "Peak-to-peak side lean of the mid-hip to mid-shoulder line per stride.",
                FRONTAL, lateral_trunk_sway, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER),
-               reference=Reference(None, None, "deg", DINGENEN_2018, "Peak-to-peak side lean of the trunk per stride; descriptive."),
+               reference=Reference(
+                   None, None, "deg", DINGENEN_2018, "Peak-to-peak side lean of the trunk per stride; descriptive."),
                accuracy=_DEG_FLOOR),
     MetricSpec("heel_whip_deg", "deg",
                "Largest inward turn of the knee-to-heel line in early swing, relative to toe-off.",
                FRONTAL, heel_whip, _FOOT + _LEG, high_confidence_fps=60, max_confidence="medium",
                reference=Reference(
-                   None, None, "deg", SOUZA_2016, "Rotation of the heel in early swing seen from behind; low confidence."),
+                   None, None, "deg", SOUZA_2016,
+                   "Rotation of the heel in early swing seen from behind; low confidence."),
                accuracy=_DEG_FLOOR, still="toe-off", uses_toe_off=True),
     MetricSpec("rearfoot_eversion_deg", "deg",
                "Estimate: mid-stance angle between shank and ankle-to-heel line, positive = heel outwards. "

@@ -30,5 +30,6 @@ SPECS = [
                    10, 25, "deg", f"{NOVACHECK_1998}; {FOLLAND_2017}",
                    "Thigh angle behind vertical at toe-off, 2D; typical values. Little extension often comes with a "
                    "forward trunk lean."),
-               accuracy=Accuracy(20.0, VALIDATION + ": 20.2 deg"), still="toe-off", angle_from_vertical=True, uses_toe_off=True),
+               accuracy=Accuracy(20.0, VALIDATION + ": 20.2 deg"), still="toe-off", angle_from_vertical=True,
+               uses_toe_off=True),
 ]

@@ -43,7 +43,8 @@ SPECS = [
                reference=Reference(
                    10, 25, "deg", f"{SOUZA_2016}; {BRAMAH_2018}",
                    "Typical values; landing with a straighter knee was more common in injured runners (Bramah 2018)."),
-               accuracy=Accuracy(13.0, VALIDATION + f": 12.9 deg high (published detectable change {_KNEE_AT_STRIKE.value:g} deg)"),
+               accuracy=Accuracy(
+                   13.0, VALIDATION + f": 12.9 deg high (published detectable change {_KNEE_AT_STRIKE.value:g} deg)"),
                detectable_change=_KNEE_AT_STRIKE, still="contact",
                rules=(Rule("below", "The knee is fairly straight at landing: {value} of flexion (typical {band}).",
                            "notice", "straight_knee_at_contact"),), key=True),

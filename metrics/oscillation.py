@@ -71,7 +71,8 @@ SPECS = [
                "Peak-to-peak vertical travel of the mid-hip over the stride, in % of leg length (no scale given).",
                ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True,
                title="Vertical oscillation (% leg length)", label="oscillation",
-               reference=Reference(None, None, "% leg", MOORE_2016, "As vertical_oscillation_cm when no scale is known."),
+               reference=Reference(
+                   None, None, "% leg", MOORE_2016, "As vertical_oscillation_cm when no scale is known."),
                accuracy=Accuracy(6.5, "the vertical_oscillation_cm floor over a typical 0.93 m leg")),
     MetricSpec("stride_length_m", "m",
                "Treadmill: belt speed x stride time; overground: the hip's travel over the stride.",

@@ -9,6 +9,7 @@ from metrics.gait import Gait, height_px
 from metrics.legs import LOWER_BODY
 from metrics.reference import STABLE_MEAN_STEPS
 from metrics.registry import SPECS
+from metrics.summary import TILT_DEG
 
 # What a user can give that the clip cannot tell, in words; the command line and the app each say how.
 NEEDS = {
@@ -64,7 +65,7 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
             "runner_cut_off",
             f"Feet or legs are outside the picture in {100 * out:.0f}% of frames; frame the whole body "
             "with some space below the feet.", "warning"))
-    if abs(g.ground_tilt_deg) > 3:
+    if abs(g.ground_tilt_deg) > TILT_DEG:
         notes.append(QualityNote(
             "camera_tilted",
             f"The line the feet land on slopes by about {abs(g.ground_tilt_deg):.0f} degrees in the picture. "

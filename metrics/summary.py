@@ -5,7 +5,8 @@ root-sum-square: the standard error of the median over strides
 (1.2533 x robust SD / sqrt(n), robust SD = IQR / 1.349) times 1.96; the
 timing error of the frame rate for measures timed between events (half a
 frame, which does not average out when the gait period locks to the frame
-grid); and the measure's accuracy floor (:attr:`MetricSpec.accuracy`).
+grid); the measure's accuracy floor (:attr:`MetricSpec.accuracy`); and, for
+angles to the image's vertical, the slope of the ground line in the picture.
 A left/right difference gets the same, with both sides' errors combined.
 """
 
@@ -26,6 +27,7 @@ from vision.landmarks import LANDMARK_NAMES
 LEVELS = ("low", "medium", "high")
 IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
 Z95 = 1.96
+TILT_DEG = 3.0  # a ground line sloping more than this is worth saying (as the capture check does)
 MAX_RUNNING_DUTY = 0.5  # running has a flight phase: a foot is on the ground for less than half its stride
 
 
@@ -125,6 +127,10 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
     if far and set(astuple(LEGS[far])) & set(spec.landmarks):
         score *= 0.85
         reasons.append(f"the {far} leg is the far one in this side view, partly hidden behind the near leg")
+    if spec.angle_from_vertical and abs(g.ground_tilt_deg) > TILT_DEG:
+        score *= 0.85
+        reasons.append(f"the ground line slopes {abs(g.ground_tilt_deg):.0f} deg in the picture: a tilted camera "
+                       "shifts angles from vertical by up to that")
     if spec.unit in ("cm", "m") and g.scale.source == "runner height":
         score *= 0.8
         reasons.append("scale estimated from the runner's height (body proportions)")
@@ -137,17 +143,21 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
 
 
 def step_time_variation(g: Gait) -> float | None:
-    """Robust coefficient of variation of the clip's step times (None with fewer than 4 steps).
+    """Robust coefficient of variation of step times within each foot, the larger of the two (None: < 4 steps).
+
+    Within a foot, so that steady left/right alternation (a limp) does not count as irregular events.
 
     >>> from types import SimpleNamespace as S
-    >>> steps = [S(step_time_s=t) for t in (0.35, 0.36, 0.35, 0.34, 0.35)]
-    >>> round(step_time_variation(S(strides=steps)), 3)
-    0.0
+    >>> steps = [S(foot=f, step_time_s=t) for f, t in zip("lrlrlrlr", (0.31, 0.39, 0.31, 0.39, 0.32, 0.38, 0.31, 0.39))]
+    >>> round(step_time_variation(S(strides=steps)), 3)  # 20% alternation, 1 frame of jitter
+    0.006
     """
-    steps = np.array([s.step_time_s for s in g.strides if s.step_time_s])
-    if len(steps) < 4:
-        return None
-    return _iqr(steps) / 1.349 / float(np.median(steps))
+    cv = []
+    for foot in {s.foot for s in g.strides}:
+        steps = np.array([s.step_time_s for s in g.strides if s.foot == foot and s.step_time_s])
+        if len(steps) >= 4:
+            cv.append(_iqr(steps) / 1.349 / float(np.median(steps)))
+    return max(cv) if cv else None
 
 
 def long_contacts(g: Gait) -> dict[str, float]:
@@ -231,11 +241,13 @@ def pooled_standard_error(values: np.ndarray, left: np.ndarray, right: np.ndarra
 
 
 def uncertainty(spec: MetricSpec, values: np.ndarray, left: np.ndarray, right: np.ndarray, value: float,
-                fps: float, stride_s: float | None) -> float:
-    """95% uncertainty of the clip value: standard error, frame timing and accuracy floor (root-sum-square)."""
+                fps: float, stride_s: float | None, ground_tilt_deg: float = 0.0) -> float:
+    """95% uncertainty of the clip value: standard error, frame timing, accuracy floor and, for angles to the
+    image's vertical, the slope of the ground line (a tilted camera, or an inclined belt: the picture cannot tell)."""
     floor = spec.accuracy.value if spec.accuracy else 0.0
     se = pooled_standard_error(values, left, right)
-    return combined(Z95 * se, timing_error(spec, value, fps, stride_s), floor)
+    tilt = abs(ground_tilt_deg) if spec.angle_from_vertical else 0.0
+    return combined(Z95 * se, timing_error(spec, value, fps, stride_s), floor, tilt)
 
 
 def side_difference_uncertainty(spec: MetricSpec, left: np.ndarray, right: np.ndarray, value: float, fps: float,
@@ -282,7 +294,8 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
         drift=drift(times, vals, float(g.time_s[0]), float(g.time_s[-1])),
         side_difference=_round(right - left) if both else None,
-        uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s)),
+        uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
+                                       g.ground_tilt_deg)),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
         side_comparison_caveat=side_comparison_caveat(g) if both else None,

@@ -47,7 +47,8 @@ SPECS = [
     MetricSpec("cadence_spm", "steps/min", "Steps per minute: 60 / mean step time (initial contact to the "
                "other foot's initial contact).", ALL_VIEWS, cadence, FEET, ratio_scale=True, label="cadence",
                reference=Reference(
-                   160, 180, "steps/min", f"{HEIDERSCHEIT_2011}; Adams et al. 2018, Int J Sports Phys Ther 13(4):633-642",
+                   160, 180, "steps/min",
+                   f"{HEIDERSCHEIT_2011}; Adams et al. 2018, Int J Sports Phys Ther 13(4):633-642",
                    "Typical self-selected cadence of recreational runners; it rises with speed. Raising step rate "
                    "5-10% lowers hip and knee loading (Heiderscheit 2011)."),
                accuracy=Accuracy(2.5, VALIDATION + ": 2.3 steps/min"), event_timed=True,

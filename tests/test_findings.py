@@ -215,6 +215,6 @@ def test_the_command_line_and_the_app_each_say_how_to_give_what_is_needed():
     from stridescope.commands.analyze import _how_to_give
     from stridescope.webapp.common import how_to_give
 
-    assert _how_to_give(["capture_fps"]) == " (give it with --capture-fps)"
+    assert _how_to_give(["capture_fps"]) == " Give it with --capture-fps."
     assert "--" not in how_to_give(["capture_fps"]) and "camera recorded at" in how_to_give(["capture_fps"])
     assert set(NEEDS) <= set(__import__("stridescope.commands.analyze", fromlist=["FLAGS"]).FLAGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from reports.content import not_assessable_lines
 from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
 
@@ -45,7 +46,7 @@ def summary(a: Analysis) -> str:
     lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
         "  none: every measure is within its reference range"]
     if a.not_assessable:
-        lines += ["", "Not assessable on this clip"] + [f"  {n.seen} Not stated: {n.reason}." for n in a.not_assessable]
+        lines += ["", "Not assessable on this clip"] + [f"  {line}" for line in not_assessable_lines(a)]
     lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
     for m in a.metrics.values():
         ref = m.reference
@@ -63,7 +64,7 @@ FLAGS = {"capture_fps": "--capture-fps", "height_cm": "--height", "treadmill_spe
 
 
 def _how_to_give(needs: list[str]) -> str:
-    return f" (give it with {' or '.join(FLAGS[n] for n in needs)})" if needs else ""
+    return f" Give it with {' or '.join(FLAGS[n] for n in needs)}." if needs else ""
 
 
 def _f(x: float | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.analysis import Analysis
+from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
@@ -75,8 +76,8 @@ def _findings(analysis: Analysis) -> None:
         SEVERITY.get(f.severity, st.info)(f.text)
     if analysis.not_assessable:
         with st.expander(f"Not assessable on this clip ({len(analysis.not_assessable)})"):
-            for n in analysis.not_assessable:
-                st.markdown(f"- {n.seen} **Not stated:** {n.reason}.")
+            for line in not_assessable_lines(analysis):
+                st.markdown(f"- {line}")
 
 
 def _headline(analysis: Analysis) -> None:
