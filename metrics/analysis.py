@@ -73,6 +73,7 @@ class Metric:
     uncertainty: float | None = None  # 95% uncertainty of ``value`` on this clip, in its unit
     side_difference_uncertainty: float | None = None  # 95% uncertainty of ``side_difference``
     side_comparison_caveat: str | None = None  # why left and right cannot be compared here (None: they can)
+    change_uncertainty: float | None = None  # 95% uncertainty of a change between the clip's first and last third
 
 
 @dataclass

@@ -147,21 +147,6 @@ def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
     return True, None
 
 
-def smallest_real_change(name: str) -> tuple[float, str]:
-    """The change within a clip that a measure can show, and what that figure is.
-
-    A bias constant over the clip cancels in a change, so the published detectable change is used where a
-    study gives one; otherwise the accuracy floor, which is larger.
-
-    >>> smallest_real_change("pelvic_drop_deg")
-    (2.8, 'published detectable change')
-    """
-    s = spec(name)
-    if s and s.detectable_change:
-        return s.detectable_change.value, "published detectable change"
-    return (s.accuracy.value if s and s.accuracy else 0.0), "accuracy"
-
-
 def _worst(per_stride: dict[str, list], name: str, largest: bool = True) -> int | None:
     values = [(v, i) for i, v in enumerate(per_stride.get(name, [])) if v is not None]
     if not values:
@@ -238,10 +223,10 @@ class _Assessment:
         d = m.drift
         if not (d and d["significant"]) or name in self.used:
             return
-        floor, what = smallest_real_change(name)
+        u = m.change_uncertainty
         reason = unconfident(m) or (
-            f"the change of {abs(d['change']):.1f} {m.unit} is within the measure's {what} of {floor:g} {m.unit}"
-            if abs(d["change"]) <= floor else None)
+            f"the change of {abs(d['change']):.1f} {m.unit} is within this clip's uncertainty of +/-{u:.1f} {m.unit} "
+            "for a change between its first and last third" if u is not None and abs(d["change"]) <= u else None)
         if growing_words and d["change"] > 0:
             id_ = f"{name}_growing"
             text = (f"The {growing_words} grows late in the clip: {d['early']:.1f} {m.unit} in the first third, "

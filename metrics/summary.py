@@ -258,6 +258,29 @@ def side_difference_uncertainty(spec: MetricSpec, left: np.ndarray, right: np.nd
     return combined(Z95 * se, np.sqrt(2) * timing_error(spec, value, fps, stride_s), np.sqrt(2) * floor)
 
 
+def smallest_real_change(spec: MetricSpec) -> float:
+    """The change within a clip that a measure can show.
+
+    A bias constant over the clip cancels in a change, so the published detectable change is used where a
+    study gives one; otherwise the accuracy floor, which is larger.
+    """
+    if spec.detectable_change:
+        return spec.detectable_change.value
+    return spec.accuracy.value if spec.accuracy else 0.0
+
+
+def change_uncertainty(spec: MetricSpec, early: np.ndarray, late: np.ndarray, value: float, fps: float,
+                       stride_s: float | None) -> float | None:
+    """95% uncertainty of the change between the first and last thirds of the clip (None: a third is empty).
+
+    Both thirds' standard errors, both thirds' frame timing, and the smallest real change, root-sum-square.
+    """
+    if len(early) < 2 or len(late) < 2:
+        return None
+    return combined(Z95 * combined(standard_error(early), standard_error(late)),
+                    np.sqrt(2) * timing_error(spec, value, fps, stride_s), smallest_real_change(spec))
+
+
 def side_comparison_caveat(g: Gait) -> str | None:
     """Why left and right cannot be compared on this clip, or None when they can."""
     if g.view.kind != "side":
@@ -287,18 +310,22 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
     stride_s = float(np.median(strides)) if strides else None
     value = center(vals)
     both = left is not None and right is not None
+    start, end = float(g.time_s[0]), float(g.time_s[-1])
+    third = (end - start) / 3
     return Metric(
         name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
         reference=spec.reference, confidence=confidence(g, spec, len(vals)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
-        drift=drift(times, vals, float(g.time_s[0]), float(g.time_s[-1])),
+        drift=drift(times, vals, start, end),
         side_difference=_round(right - left) if both else None,
         uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
                                        g.ground_tilt_deg)),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
         side_comparison_caveat=side_comparison_caveat(g) if both else None,
+        change_uncertainty=_round(change_uncertainty(
+            spec, vals[times < start + third], vals[times >= end - third], value, g.fps, stride_s)),
     )
 
 

@@ -106,16 +106,17 @@ def test_a_small_symmetry_index_is_not_worth_a_finding_however_certain():
     assert assess({"step_time_ms": asymmetric(350.0, 360.0, 1.0)}, {}) == ([], [])
 
 
-def test_a_growing_pelvic_drop_is_a_flag_only_when_the_change_exceeds_the_published_detectable_change():
+def test_a_growing_pelvic_drop_is_a_flag_only_when_the_change_exceeds_its_uncertainty():
     def drop(early: float, late: float) -> dict[str, Metric]:
         d = {"early": early, "late": late, "change": late - early, "spread": 0.9, "p_value": 0.001,
              "significant": True}
-        return {"pelvic_drop_deg": metric("pelvic_drop_deg", late, 4.0, high=5.0, unit="deg", drift=d)}
+        return {"pelvic_drop_deg": metric("pelvic_drop_deg", late, 4.0, high=5.0, unit="deg", drift=d,
+                                          change_uncertainty=2.8)}
 
     found, _ = assess(drop(4.0, 7.8), {"pelvic_drop_deg": [4.0, 7.8]})
     assert [(f.id, f.severity, f.worst_stride) for f in found] == [("pelvic_drop_deg_growing", "flag", 1)]
     found, declined = assess(drop(4.0, 6.0), {})
-    assert not found and "published detectable change of 2.8 deg" in declined[0].reason
+    assert not found and "change of 2.0 deg is within this clip's uncertainty of +/-2.8 deg" in declined[0].reason
 
 
 # --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
