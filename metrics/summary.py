@@ -28,6 +28,7 @@ LEVELS = ("low", "medium", "high")
 IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
 Z95 = 1.96
 TILT_DEG = 3.0  # a ground line sloping more than this is worth saying (as the capture check does)
+MIN_COVERAGE = 0.75  # fewer contacts than this share of what the rhythm implies: the events are sparse
 MAX_RUNNING_DUTY = 0.5  # running has a flight phase: a foot is on the ground for less than half its stride
 
 
@@ -119,6 +120,10 @@ def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
         score *= 0.3
         reasons.append(f"the {foot} foot's contacts last {100 * duty:.0f}% of its stride, longer than running "
                        "allows (it has a flight phase): its toe-offs are probably misplaced")
+    coverage = contact_coverage(g)
+    if coverage and coverage[0] < MIN_COVERAGE * coverage[1]:
+        score *= 0.7
+        reasons.append(f"only {coverage[0]} of the about {coverage[1]} contacts the step rhythm implies were found")
     interpolated = interpolated_fraction(g)
     if interpolated > 0:
         score *= 1 - interpolated
@@ -176,6 +181,21 @@ def long_contacts(g: Gait) -> dict[str, float]:
         if len(duty) >= 3 and np.median(duty) >= MAX_RUNNING_DUTY:
             out[foot] = round(float(np.median(duty)), 3)
     return out
+
+
+def contact_coverage(g: Gait) -> tuple[int, int] | None:
+    """(contacts found, contacts the gait rhythm says the clip holds), or None without a step time.
+
+    >>> from types import SimpleNamespace as S
+    >>> g = S(strides=[S(step_time_s=0.35)] * 6, contacts=[None] * 6, time_s=[0.0, 7.0])
+    >>> contact_coverage(g)
+    (6, 20)
+    """
+    steps = [s.step_time_s for s in g.strides if s.step_time_s]
+    if not steps:
+        return None
+    expected = int((g.time_s[-1] - g.time_s[0]) / float(np.median(steps)))
+    return len(g.contacts), expected
 
 
 def interpolated_fraction(g: Gait) -> float:
