@@ -219,3 +219,13 @@ def test_the_command_line_and_the_app_each_say_how_to_give_what_is_needed():
     assert _how_to_give(["capture_fps"]) == " Give it with --capture-fps."
     assert "--" not in how_to_give(["capture_fps"]) and "camera recorded at" in how_to_give(["capture_fps"])
     assert set(NEEDS) <= set(__import__("stridescope.commands.analyze", fromlist=["FLAGS"]).FLAGS)
+
+
+@pytest.mark.parametrize("module", ["metrics.spec", "metrics.registry", "metrics.summary", "metrics.findings",
+                                    "reports.labels", "reports.mdc", "stridescope.webapp.common"])
+def test_the_examples_in_the_docstrings_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed
