@@ -10,6 +10,7 @@ rules, not the pose model.
 
 from __future__ import annotations
 
+import functools
 import json
 from types import SimpleNamespace
 
@@ -141,9 +142,11 @@ def true_track(t: dict, mirrored: bool = False, slow_motion: float = 1.0) -> Sim
                            detected_fraction=1.0, model="truth")
 
 
-def analysed(name: str, **track_options):
+@functools.cache
+def analysed(name: str, mirrored: bool = False):
+    """The analysis of a sample's true landmarks, with the belt speed and height a therapist would give."""
     t = truth(name)
-    return analyze_track(true_track(t, **track_options), treadmill_speed_kmh=t["params"]["belt_speed_kmh"],
+    return analyze_track(true_track(t, mirrored), treadmill_speed_kmh=t["params"]["belt_speed_kmh"],
                          height_cm=100 * t["params"]["height_m"])
 
 
