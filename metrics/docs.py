@@ -7,6 +7,7 @@ from metrics.foot_strike import FOREFOOT_BELOW_DEG, PATTERN_SOURCE, REARFOOT_ABO
 from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS
 from metrics.registry import SPECS
 from metrics.spec import MetricSpec
+from metrics.summary import MAX_SWAPPED_SHARE
 
 
 def _band(low: float | None, high: float | None) -> str:
@@ -66,7 +67,8 @@ def metrics_markdown() -> str:
         "study gives one (a bias constant over the clip cancels), else the accuracy floor.",
         "A left/right difference (`side_difference_uncertainty`) combines both sides' parts the same way. In",
         "a side view one leg is the far one all clip long, so left and right are never compared there",
-        "(`side_comparison_caveat`): film from behind, or film both sides.",
+        "(`side_comparison_caveat`): film from behind, or film both sides. Nor are they where the pose model",
+        f"mixed up the legs in more than {100 * MAX_SWAPPED_SHARE:g}% of frames.",
         "",
         "Patterns stated as one finding when every part holds: "
         + "; ".join(f"`{p.id}` (" + ", ".join(f"{' or '.join(part.names)} {part.when}" for part in p.parts) + ")"

@@ -9,7 +9,7 @@ from metrics.gait import Gait, height_px
 from metrics.legs import LOWER_BODY
 from metrics.reference import STABLE_MEAN_STEPS
 from metrics.registry import SPECS
-from metrics.summary import TILT_DEG
+from metrics.summary import MAX_SWAPPED_SHARE, TILT_DEG, swapped_share
 
 # What a user can give that the clip cannot tell, in words; the command line and the app each say how.
 NEEDS = {
@@ -79,8 +79,8 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
             "landmark_jitter",
             f"Body points jump about from frame to frame ({100 * jitter:.1f}% of leg length), as with a blurred "
             "or dark clip. More light or a faster shutter will make the angles steadier.", "warning"))
-    swapped = float(g.cleaned.swapped.any(axis=1).mean())
-    if swapped > 0.05:
+    swapped = swapped_share(g)
+    if swapped > MAX_SWAPPED_SHARE:
         notes.append(QualityNote(
             "legs_swapped",
             f"The pose model mixed up left and right legs in {100 * swapped:.0f}% of frames; these were "

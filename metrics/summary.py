@@ -27,6 +27,7 @@ from vision.landmarks import LANDMARK_NAMES
 LEVELS = ("low", "medium", "high")
 IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
 Z95 = 1.96
+MAX_SWAPPED_SHARE = 0.05  # legs mixed up in more frames than this: which side is which is in doubt
 TILT_DEG = 3.0  # a ground line sloping more than this is worth saying (as the capture check does)
 MIN_COVERAGE = 0.75  # fewer contacts than this share of what the rhythm implies: the events are sparse
 MAX_RUNNING_DUTY = 0.5  # running has a flight phase: a foot is on the ground for less than half its stride
@@ -301,15 +302,24 @@ def change_uncertainty(spec: MetricSpec, early: np.ndarray, late: np.ndarray, va
                     np.sqrt(2) * timing_error(spec, value, fps, stride_s), smallest_real_change(spec))
 
 
+def swapped_share(g: Gait) -> float:
+    """Share of frames where the pose model mixed up the legs (repaired by cleaning)."""
+    return float(g.cleaned.swapped.any(axis=1).mean())
+
+
 def side_comparison_caveat(g: Gait) -> str | None:
     """Why left and right cannot be compared on this clip, or None when they can."""
-    if g.view.kind != "side":
-        return None
-    far = far_leg(g)
-    leg = f"the {far} leg" if far else "one leg"
-    return (f"in a side view {leg} is the far one all clip long, partly hidden and further from the camera, so a "
-            "left/right difference cannot be told apart from a near/far difference; film from behind, or "
-            "film the other side too")
+    if g.view.kind == "side":
+        far = far_leg(g)
+        leg = f"the {far} leg" if far else "one leg"
+        return (f"in a side view {leg} is the far one all clip long, partly hidden and further from the camera, "
+                "so a left/right difference cannot be told apart from a near/far difference; film from behind, "
+                "or film the other side too")
+    swapped = swapped_share(g)
+    if swapped > MAX_SWAPPED_SHARE:
+        return (f"the pose model mixed up left and right legs in {100 * swapped:.0f}% of frames; they were "
+                "repaired, but not surely enough to compare the sides")
+    return None
 
 
 def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric | None:
