@@ -23,7 +23,7 @@ def _findings(spec: MetricSpec) -> str:
     if spec.growing:
         said.append("grows over the clip (flag)")
     if spec.ratio_scale and spec.asymmetry_finding:
-        said.append(f"left/right, |SI| >= {MIN_ASYMMETRY_PCT:g}% (info)")
+        said.append(f"left/right, symmetry index at least {MIN_ASYMMETRY_PCT:g}% either way (info)")
     return "; ".join(said) or "-"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from metrics.gait import Gait, StrideTiming
 from metrics.analysis import Reference
-from metrics.reference import FOLLAND_2017, HEIDERSCHEIT_2011, MOORE_2016, VALIDATION, WORKING
+from metrics.reference import FOLLAND_2017, HEIDERSCHEIT_2011, MOORE_2016, VALIDATION
 from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
 
@@ -42,7 +42,7 @@ def duty_factor(g: Gait, s: StrideTiming) -> float | None:
     return 100 * s.contact_time_s / s.stride_time_s
 
 
-_MS_FLOOR = Accuracy(10.0, WORKING + " (an event is found to about a frame)")
+_MS_FLOOR = Accuracy(10.0, "working value: initial contacts are found within about a frame (README validation)")
 SPECS = [
     MetricSpec("cadence_spm", "steps/min", "Steps per minute: 60 / mean step time (initial contact to the "
                "other foot's initial contact).", ALL_VIEWS, cadence, FEET, ratio_scale=True, label="cadence",
