@@ -44,7 +44,8 @@ def metrics_markdown() -> str:
         "below what the measure needs, poorly visible landmarks, the far leg of a side view, irregular step",
         "times within a foot, fewer than 3/4 of the contacts the step rhythm implies, contacts bridged by the",
         "gait rhythm rather than seen, contacts lasting half the",
-        "stride or more (running has a flight phase), a sloping ground line for angles to the vertical, or a",
+        "stride or more (running has a flight phase), a value beyond what a running body shows (column",
+        "*plausible*), a sloping ground line for angles to the vertical, or a",
         "scale estimated from body proportions.",
         "",
         "## When a finding is stated",
@@ -81,8 +82,8 @@ def metrics_markdown() -> str:
         "they are Stridescope's working band.",
         "",
         "| metric | title | unit | views | definition | reference | accuracy | detectable change | still | "
-        "findings | high confidence needs | source | note |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "findings | plausible | high confidence needs | source | note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for spec in SPECS:
         ref = spec.reference
@@ -95,6 +96,7 @@ def metrics_markdown() -> str:
         mdc = spec.detectable_change
         change = f"{mdc.value:g} ({mdc.source})" if mdc else "-"
         lines.append(f"| `{spec.name}` | {spec.title} | {spec.unit} | {', '.join(spec.views)} | {spec.definition} | "
-                     f"{band} | {accuracy} | {change} | {spec.still} | {_findings(spec)} | {needs} | "
+                     f"{band} | {accuracy} | {change} | {spec.still} | {_findings(spec)} | "
+                     f"{_band(*spec.plausible) if spec.plausible else '-'} | {needs} | "
                      f"{ref.source if ref else '-'} | {ref.note if ref else ''} |")
     return "\n".join(lines) + "\n"

@@ -17,13 +17,14 @@ here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from metrics.analysis import Finding, Metric, NotAssessable
+from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
 
+UNKNOWN_UNCERTAINTY = "too few strides to know its uncertainty on this clip"
 MIN_ASYMMETRY_PCT = 10.0  # a symmetry index below this is not worth a finding, however certain
 Direction = Literal["above", "below"]
 
@@ -132,6 +133,20 @@ def unconfident(m: Metric) -> str | None:
     return "confidence is low on this clip (" + ("; ".join(c.reasons) or "no reason recorded") + ")"
 
 
+def distrusted(metrics: dict[str, Metric], quality: list[QualityNote]) -> dict[str, Metric]:
+    """The metrics with a capture error's reason made their confidence: a capture error voids what it affects."""
+    out = dict(metrics)
+    for note in quality:
+        if note.severity != "error":
+            continue
+        for name in note.affects:
+            if name in out:
+                m = out[name]
+                reasons = (m.confidence.reasons if m.confidence else []) + [f"the capture check says: {note.message}"]
+                out[name] = replace(m, confidence=Confidence("low", 0.0, reasons))
+    return out
+
+
 def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
     """(outside the band at face value, why it cannot be stated — None when it can)."""
     if m is None:
@@ -141,7 +156,9 @@ def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
         return False, None
     if reason := unconfident(m):
         return True, reason
-    if m.uncertainty is not None and excess <= m.uncertainty:
+    if m.uncertainty is None:
+        return True, UNKNOWN_UNCERTAINTY
+    if excess <= m.uncertainty:
         return True, (f"it is {excess:.1f} {m.unit} {when} the band, within this clip's uncertainty of "
                       f"+/-{m.uncertainty:.1f} {m.unit}")
     return True, None
@@ -224,9 +241,9 @@ class _Assessment:
         if not (d and d["significant"]) or name in self.used:
             return
         u = m.change_uncertainty
-        reason = unconfident(m) or (
+        reason = unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
             f"the change of {abs(d['change']):.1f} {m.unit} is within this clip's uncertainty of +/-{u:.1f} {m.unit} "
-            "for a change between its first and last third" if u is not None and abs(d["change"]) <= u else None)
+            "for a change between its first and last third" if abs(d["change"]) <= u else None))
         if growing_words and d["change"] > 0:
             id_ = f"{name}_growing"
             text = (f"The {growing_words} grows late in the clip: {d['early']:.1f} {m.unit} in the first third, "
@@ -254,17 +271,22 @@ class _Assessment:
         text = (f"{Said(m).What} differs between sides: left {m.left:.1f}, right {m.right:.1f} {m.unit} "
                 f"(symmetry index {si:+.0f}%, {side} larger).")
         u = m.side_difference_uncertainty
-        reason = m.side_comparison_caveat or unconfident(m) or (
+        reason = m.side_comparison_caveat or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
             f"the difference of {abs(m.side_difference):.1f} {m.unit} is within this clip's uncertainty of "
-            f"+/-{u:.1f} {m.unit}" if u is not None and abs(m.side_difference) <= u else None)
+            f"+/-{u:.1f} {m.unit}" if abs(m.side_difference) <= u else None))
         if reason:
             self.decline(f"{name}_asymmetry", [name], text, reason)
         else:
             self.state(Finding(f"{name}_asymmetry", text, [name], "info"))
 
 
-def assess(metrics: dict[str, Metric], per_stride: dict[str, list]) -> tuple[list[Finding], list[NotAssessable]]:
-    """All findings for a clip (the combined patterns first) and what looked like one but cannot be stated."""
+def assess(metrics: dict[str, Metric], per_stride: dict[str, list],
+           quality: list[QualityNote] = ()) -> tuple[list[Finding], list[NotAssessable]]:
+    """All findings for a clip (the combined patterns first) and what looked like one but cannot be stated.
+
+    A capture error (``quality``, severity "error") makes every measure it affects not assessable.
+    """
+    metrics = distrusted(metrics, quality)
     a = _Assessment(metrics, per_stride)
     for p in PATTERNS:
         a.pattern(p)

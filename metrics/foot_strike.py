@@ -69,5 +69,6 @@ SPECS = [
                    "forefoot strike."),
                accuracy=Accuracy(
                    10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
-               detectable_change=_FOOT_INCLINATION, still="contact", key=True, uses_toe_off=True),
+               detectable_change=_FOOT_INCLINATION, still="contact", key=True, uses_toe_off=True,
+               plausible=(-45.0, 50.0)),
 ]

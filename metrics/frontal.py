@@ -139,7 +139,7 @@ SPECS = [
                    4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
-               growing="pelvic drop", key=True, uses_toe_off=True),
+               growing="pelvic drop", key=True, uses_toe_off=True, plausible=(-20.0, 20.0)),
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle of the stance leg (180 deg minus hip-knee-ankle), "
                "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG,
@@ -151,7 +151,7 @@ SPECS = [
                accuracy=_COLLAPSE_FLOOR,
                rules=(Rule("above", "The knee collapse (knee moving inward) reaches {value}, above {limit}.",
                            "notice"),),
-               growing="knee collapse (knee moving inward)", key=True, uses_toe_off=True),
+               growing="knee collapse (knee moving inward)", key=True, uses_toe_off=True, plausible=(-45.0, 45.0)),
     MetricSpec("medial_knee_displacement_pct_leg", "% leg",
                "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
                FRONTAL, medial_knee_displacement, _LEG,

@@ -31,5 +31,5 @@ SPECS = [
                    "Thigh angle behind vertical at toe-off, 2D; typical values. Little extension often comes with a "
                    "forward trunk lean."),
                accuracy=Accuracy(20.0, VALIDATION + ": 20.2 deg"), still="toe-off", angle_from_vertical=True,
-               uses_toe_off=True),
+               uses_toe_off=True, plausible=(-30.0, 50.0)),
 ]

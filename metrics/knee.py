@@ -47,11 +47,11 @@ SPECS = [
                    13.0, VALIDATION + f": 12.9 deg high (published detectable change {_KNEE_AT_STRIKE.value:g} deg)"),
                detectable_change=_KNEE_AT_STRIKE, still="contact",
                rules=(Rule("below", "The knee is fairly straight at landing: {value} of flexion (typical {band}).",
-                           "notice", "straight_knee_at_contact"),), key=True),
+                           "notice", "straight_knee_at_contact"),), key=True, plausible=(-10.0, 70.0)),
     MetricSpec("peak_knee_flexion_stance_deg", "deg", "Largest knee flexion between initial contact and toe-off.",
                ("side",), peak_knee_flexion_stance, _LANDMARKS, ratio_scale=True,
                title="Peak knee flexion in stance", label="peak knee",
                reference=Reference(
                    35, 50, "deg", NOVACHECK_1998, "Typical peak knee flexion in stance at endurance running speeds."),
-               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg"), uses_toe_off=True),
+               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg"), uses_toe_off=True, plausible=(0.0, 100.0)),
 ]

@@ -93,12 +93,13 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
 def analysis_of(g: Gait, track) -> Analysis:
     """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
     metrics, per_stride = measure(g)
-    found, not_assessable = assess(metrics, per_stride)
+    quality = quality_notes(g, metrics, track.detected_fraction)
+    found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2)}
     return Analysis(
         clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
         metrics=metrics, findings=found, not_assessable=not_assessable,
-        quality=quality_notes(g, metrics, track.detected_fraction), scale=g.scale.to_dict(),
+        quality=quality, scale=g.scale.to_dict(),
         detected_fraction=round(track.detected_fraction, 4), model=track.model,
         software={"stridescope": _version(), "numpy": np.__version__},
     )

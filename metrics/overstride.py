@@ -67,5 +67,6 @@ SPECS = [
                    "Souza 2016 looks for a near-vertical shank at initial contact; larger angles (ankle ahead of knee) "
                    "mark overstriding. The 8 deg bound is Stridescope's working band."),
                accuracy=Accuracy(_TIBIA.value, f"published detectable change ({DINGENEN_2018})"),
-               detectable_change=_TIBIA, still="contact", rules=(_REACH,), angle_from_vertical=True),
+               detectable_change=_TIBIA, still="contact", rules=(_REACH,), angle_from_vertical=True,
+               plausible=(-45.0, 45.0)),
 ]

@@ -91,6 +91,8 @@ class MetricSpec:
         still: the phase of the stride its still shows.
         rules: the findings it can make alone.
         growing: words for it in a "grows late in the clip" finding (a flag), or "" for a plain drift note.
+        plausible: the values a running body can show; a clip value outside says the landmarks or the view
+            are wrong, not the runner.
         rate: a per-step rate (cadence), summarised as 60 / mean period rather than as a median.
         angle_from_vertical: an angle to the image's vertical, so a tilted camera shifts it.
         key: one of the measures a therapist reads first (the replay's readout, the app's cards and trends).
@@ -116,6 +118,7 @@ class MetricSpec:
     still: Phase = "mid-stance"
     rules: tuple[Rule, ...] = ()
     growing: str = ""
+    plausible: tuple[float, float] | None = None
     rate: bool = False
     angle_from_vertical: bool = False
     key: bool = False

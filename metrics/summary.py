@@ -87,9 +87,16 @@ def worst_side_visibility(visibility: np.ndarray, landmarks: tuple[int, ...]) ->
     return side, means[side]
 
 
-def confidence(g: Gait, spec: MetricSpec, n: int) -> Confidence:
-    """How far to trust the metric on this clip, with reasons in plain words."""
+def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...] = ()) -> Confidence:
+    """How far to trust the metric on this clip, with reasons in plain words (``seen``: its clip and side values)."""
     score, reasons = 1.0, []
+    if spec.plausible:
+        low, high = spec.plausible
+        odd = [v for v in seen if v is not None and not low <= v <= high]
+        if odd:
+            score *= 0.3
+            reasons.append(f"{odd[0]:.0f} {spec.unit} is beyond what a running body shows ({low:g} to {high:g}): "
+                           "the landmarks or the view are wrong")
     if n < 3:
         score *= 0.3
         reasons.append(f"only {n} stride(s) measured")
@@ -345,7 +352,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
     return Metric(
         name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
-        reference=spec.reference, confidence=confidence(g, spec, len(vals)),
+        reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
         drift=drift(times, vals, start, end),
         side_difference=_round(right - left) if both else None,

@@ -32,5 +32,5 @@ SPECS = [
                    "Typical forward trunk lean; more lean shifts load from the knee to the hip extensors "
                    "(Teng & Powers 2014)."),
                accuracy=Accuracy(2.0, VALIDATION + ": 1.3 deg"),
-               rules=(Rule("below"), Rule("above")), key=True, angle_from_vertical=True),
+               rules=(Rule("below"), Rule("above")), key=True, angle_from_vertical=True, plausible=(-30.0, 60.0)),
 ]

@@ -232,3 +232,18 @@ def test_the_examples_in_the_docstrings_hold(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted and not result.failed
+
+
+def test_a_capture_error_makes_what_it_affects_not_assessable():
+    from metrics.analysis import QualityNote
+
+    slow = metric("cadence_spm", 47.0, 5.0, 160, 180, "steps/min")
+    error = QualityNote("cadence_implausible", "The step rate is slower than running.", "error", ["cadence_spm"],
+                        ["capture_fps"])
+    found, declined = assess({"cadence_spm": slow}, {}, [error])
+    assert not found and "capture check says: The step rate is slower" in declined[0].reason
+
+
+def test_a_left_right_difference_of_unknown_uncertainty_is_not_assessable():
+    found, declined = assess({"step_time_ms": asymmetric(1408.0, 1114.0, None)}, {})
+    assert not found and "too few strides" in declined[0].reason
