@@ -238,3 +238,36 @@ def test_a_capture_error_makes_what_it_affects_not_assessable():
 def test_a_left_right_difference_of_unknown_uncertainty_is_not_assessable():
     found, declined = assess({"step_time_ms": asymmetric(1408.0, 1114.0, None)}, {})
     assert not found and "too few strides" in declined[0].reason
+
+
+def true_gait(name: str):
+    from metrics.gait import build_gait
+
+    t = truth(name)
+    track = true_track(t)
+    return build_gait(track.image_xy, track.time_s, track.visibility, track.frame_size, "auto",
+                      t["params"]["belt_speed_kmh"], 100 * t["params"]["height_m"])
+
+
+def test_a_value_beyond_what_a_running_body_shows_has_low_confidence():
+    """Trunk lean of the after sample (7 deg true) judged against a range it cannot be in."""
+    import dataclasses
+
+    from metrics.registry import spec
+    from metrics.summary import per_stride_values, summarise
+
+    g = true_gait("after_side")
+    lean = spec("trunk_lean_deg")
+    assert summarise(g, lean, per_stride_values(g, lean)).confidence.level == "high"
+    impossible = dataclasses.replace(lean, plausible=(-1.0, 1.0))
+    m = summarise(g, impossible, per_stride_values(g, impossible))
+    assert m.confidence.level == "low" and "beyond what a running body shows" in m.confidence.reasons[0]
+
+
+def test_sides_are_not_compared_in_a_rear_view_where_the_legs_were_mixed_up():
+    from metrics.summary import side_comparison_caveat
+
+    g = true_gait("runner_rear")
+    assert g.view.kind == "rear" and side_comparison_caveat(g) is None
+    g.cleaned.swapped[: len(g.time_s) // 10] = True
+    assert "mixed up left and right legs in 10% of frames" in side_comparison_caveat(g)
