@@ -71,6 +71,10 @@ class Metric:
     symmetry_index_pct: float | None = None
     drift: dict | None = None  # {"early": x, "late": y, "change": d, "significant": bool}
     side_difference: float | None = None  # right - left, in the metric's unit
+    uncertainty: float | None = None  # 95% uncertainty of ``value`` on this clip, in its unit
+    side_difference_uncertainty: float | None = None  # 95% uncertainty of ``side_difference``
+    side_comparison_caveat: str | None = None  # why left and right cannot be compared here (None: they can)
+    change_uncertainty: float | None = None  # 95% uncertainty of a change between the clip's first and last third
 
 
 @dataclass
@@ -100,13 +104,25 @@ class Finding:
 
 
 @dataclass
+class NotAssessable:
+    """Something that would be a finding, but this clip cannot support it: what was seen and why not."""
+
+    id: str
+    metrics: list[str]
+    seen: str
+    reason: str
+
+
+@dataclass
 class QualityNote:
-    """A warning about what the clip can or cannot support, in a runner's words."""
+    """A warning about what the clip can or cannot support, in a runner's words (no front end's controls)."""
 
     code: str
     message: str
     severity: Literal["info", "warning", "error"] = "warning"
     affects: list[str] = field(default_factory=list)
+    # What the user could give to fix it (keys of metrics.quality.NEEDS); each front end says how.
+    needs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +136,7 @@ class Analysis:
     metrics: dict[str, Metric]
     findings: list[Finding] = field(default_factory=list)
     quality: list[QualityNote] = field(default_factory=list)
+    not_assessable: list[NotAssessable] = field(default_factory=list)
     scale: dict = field(default_factory=dict)  # {"height_cm":..., "treadmill_speed_kmh":..., "px_per_m":...}
     detected_fraction: float = 0.0
     model: str = ""
@@ -150,6 +167,7 @@ class Analysis:
         d["metrics"] = {k: metric(m) for k, m in d["metrics"].items()}
         d["findings"] = [Finding(**f) for f in d.get("findings", [])]
         d["quality"] = [QualityNote(**q) for q in d.get("quality", [])]
+        d["not_assessable"] = [NotAssessable(**n) for n in d.get("not_assessable", [])]
         return cls(**d)
 
     @classmethod

@@ -1,59 +1,167 @@
-"""Findings: plain-language statements a therapist can read aloud.
+"""Findings: plain-language statements a therapist can read aloud, and what this clip cannot support.
 
-Each one says what was measured, the reference it was compared with and its
-source.  They describe movement; they never diagnose.  Measures whose
-confidence is low are left out of findings (they are still in the table).
+Each finding says what was measured, the reference it was compared with and
+its source.  They describe movement; they never diagnose.  A finding is a
+clinical claim, so it is stated only when
+
+* its measure has at least medium confidence, and
+* the deviation from the reference band (or the left/right difference, or the
+  change over the clip) exceeds the measure's own uncertainty on this clip
+  (:attr:`metrics.analysis.Metric.uncertainty`, see :mod:`metrics.summary`).
+
+Otherwise a :class:`~metrics.analysis.NotAssessable` says what was seen and
+why it is not stated.  The single-measure rules are data on each measure's
+:class:`~metrics.spec.MetricSpec`; the patterns combining measures are data
+here.
 """
 
 from __future__ import annotations
 
-from metrics.analysis import Finding, Metric
-from metrics.foot_strike import strike_pattern
+from dataclasses import dataclass, replace
+from typing import Literal
 
-SIDES = ("left", "right")
+from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
+from metrics.registry import SPECS, spec
+from metrics.spec import words
 
-
-def _usable(metrics: dict[str, Metric], name: str) -> Metric | None:
-    m = metrics.get(name)
-    if m is None or m.value is None or (m.confidence and m.confidence.level == "low"):
-        return None
-    return m
-
-
-def _above(m: Metric | None) -> bool:
-    return bool(m and m.reference and m.reference.high is not None and m.value > m.reference.high)
+UNKNOWN_UNCERTAINTY = "too few strides to know its uncertainty on this clip"
+MIN_ASYMMETRY_PCT = 10.0  # a symmetry index below this is not worth a finding, however certain
+Direction = Literal["above", "below"]
 
 
-def _below(m: Metric | None) -> bool:
-    return bool(m and m.reference and m.reference.low is not None and m.value < m.reference.low)
+@dataclass(frozen=True)
+class Part:
+    """One measure's condition in a pattern; the first of ``names`` that is outside its band is used."""
+
+    names: tuple[str, ...]
+    when: Direction
 
 
-def _says(m: Metric) -> str:
-    """'12.3 cm (left 11.0, right 13.5)'."""
-    text = f"{m.value:.1f} {m.unit}"
-    if m.left is not None and m.right is not None:
-        text += f" (left {m.left:.1f}, right {m.right:.1f})"
-    return text
+@dataclass(frozen=True)
+class Pattern:
+    """Measures that often go together, stated as one finding when every part holds.
 
-
-def _band(m: Metric) -> str:
-    r = m.reference
-    if r.low is not None and r.high is not None:
-        return f"{r.low:g}-{r.high:g} {r.unit}"
-    return f"up to {r.high:g} {r.unit}" if r.high is not None else f"from {r.low:g} {r.unit}"
-
-
-def label(name: str) -> str:
-    """A metric's name in words, without its unit suffix.
-
-    >>> label("ground_contact_time_ms")
-    'Ground contact time'
+    ``text`` is formatted with one :class:`Said` per part (``{0.what}``, ``{1.value}``...).
     """
-    for suffix in ("_pct_leg", "_spm", "_ms", "_deg", "_pct", "_cm", "_leg", "_m"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return name.replace("_", " ").capitalize()
+
+    id: str
+    parts: tuple[Part, ...]
+    text: str
+    severity: Literal["info", "notice", "flag"] = "flag"
+
+
+PATTERNS = (
+    Pattern(
+        "overstride_heel_strike_low_cadence",
+        (Part(("overstride_cm", "overstride_pct_leg", "shank_angle_at_contact_deg"), "above"),
+         Part(("foot_strike_angle_deg",), "above"), Part(("cadence_spm",), "below")),
+        "The heel lands well ahead of the body ({0.what} {0.value}, working band {0.band}), heel first "
+        "(foot-strike angle {1.value}; rearfoot above {1.limit}) and at a low step rate ({2.value}; typical "
+        "{2.band}). These three often appear together; a 5-10% higher step rate usually shortens the reach."),
+    Pattern(
+        "forward_lean_little_hip_extension",
+        (Part(("trunk_lean_deg",), "above"), Part(("hip_extension_deg",), "below")),
+        "The trunk leans forward {0.value} (typical {0.band}) while the thigh reaches only {1.value} behind "
+        "vertical at toe-off (typical {1.band}): the forward lean may be making up for little hip extension."),
+)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A metric as findings word it.
+
+    >>> from metrics.analysis import Reference
+    >>> s = Said(Metric("overstride_cm", 21.0, "cm", "", left=20.0, right=22.5,
+    ...                 reference=Reference(None, 15.0, "cm", "Wille 2014")), "above")
+    >>> s.what, s.value, s.band, s.limit
+    ('overstride', '21.0 cm (left 20.0, right 22.5)', 'up to 15 cm', '15 cm')
+    """
+
+    m: Metric
+    where: Direction | None = None
+
+    @property
+    def What(self) -> str:  # noqa: N802 - the capitalised form, for the start of a sentence
+        s = spec(self.m.name)
+        return s.title if s else words(self.m.name)
+
+    @property
+    def what(self) -> str:
+        return self.What.lower()
+
+    @property
+    def value(self) -> str:
+        m = self.m
+        text = f"{m.value:.1f} {m.unit}"
+        if m.left is not None and m.right is not None:
+            text += f" (left {m.left:.1f}, right {m.right:.1f})"
+        return text
+
+    @property
+    def band(self) -> str:
+        r = self.m.reference
+        if r.low is not None and r.high is not None:
+            return f"{r.low:g}-{r.high:g} {r.unit}"
+        return f"up to {r.high:g} {r.unit}" if r.high is not None else f"from {r.low:g} {r.unit}"
+
+    @property
+    def limit(self) -> str:
+        r = self.m.reference
+        return f"{r.high if self.where == 'above' else r.low:g} {r.unit}"
+
+
+def beyond(m: Metric, when: Direction) -> float | None:
+    """How far the value lies outside its band on the ``when`` side (<= 0 inside), None without that limit.
+
+    >>> from metrics.analysis import Reference
+    >>> beyond(Metric("x", 20.0, "cm", "", reference=Reference(None, 15.0, "cm", "")), "above")
+    5.0
+    """
+    r = m.reference
+    if m.value is None or r is None:
+        return None
+    if when == "above":
+        return None if r.high is None else m.value - r.high
+    return None if r.low is None else r.low - m.value
+
+
+def unconfident(m: Metric) -> str | None:
+    """Why the metric's confidence is too low for a finding, or None when it is at least medium."""
+    c = m.confidence
+    if c is None or c.level != "low":
+        return None
+    return "confidence is low on this clip (" + ("; ".join(c.reasons) or "no reason recorded") + ")"
+
+
+def distrusted(metrics: dict[str, Metric], quality: list[QualityNote]) -> dict[str, Metric]:
+    """The metrics with a capture error's reason made their confidence: a capture error voids what it affects."""
+    out = dict(metrics)
+    for note in quality:
+        if note.severity != "error":
+            continue
+        for name in note.affects:
+            if name in out:
+                m = out[name]
+                reasons = (m.confidence.reasons if m.confidence else []) + [f"the capture check says: {note.message}"]
+                out[name] = replace(m, confidence=Confidence("low", 0.0, reasons))
+    return out
+
+
+def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
+    """(outside the band at face value, why it cannot be stated — None when it can)."""
+    if m is None:
+        return False, None
+    excess = beyond(m, when)
+    if excess is None or excess <= 0:
+        return False, None
+    if reason := unconfident(m):
+        return True, reason
+    if m.uncertainty is None:
+        return True, UNKNOWN_UNCERTAINTY
+    if excess <= m.uncertainty:
+        return True, (f"it is {excess:.1f} {m.unit} {when} the band, within this clip's uncertainty of "
+                      f"+/-{m.uncertainty:.1f} {m.unit}")
+    return True, None
 
 
 def _worst(per_stride: dict[str, list], name: str, largest: bool = True) -> int | None:
@@ -63,95 +171,134 @@ def _worst(per_stride: dict[str, list], name: str, largest: bool = True) -> int 
     return (max(values) if largest else min(values))[1]
 
 
-def findings(metrics: dict[str, Metric], per_stride: dict[str, list]) -> list[Finding]:
-    """All findings for a clip, the combined patterns first."""
-    out: list[Finding] = []
-    used: set[str] = set()
-    cadence = _usable(metrics, "cadence_spm")
-    strike = _usable(metrics, "foot_strike_angle_deg")
-    over = _usable(metrics, "overstride_cm") or _usable(metrics, "overstride_pct_leg")
-    shank = _usable(metrics, "shank_angle_at_contact_deg")
-    reaching = over if _above(over) else shank if _above(shank) else None
+def _sources(*metrics: Metric) -> list[str]:
+    return sorted({m.reference.source for m in metrics if m.reference and m.reference.source})
 
-    if reaching and strike and strike_pattern(strike.value) == "rearfoot" and _below(cadence):
-        out.append(Finding(
-            "overstride_heel_strike_low_cadence",
-            f"The heel lands well ahead of the body ({label(reaching.name).lower()} {_says(reaching)}, "
-            f"working band {_band(reaching)}), heel first (foot-strike angle {_says(strike)}; rearfoot above "
-            f"8 deg) and at a low step rate ({cadence.value:.0f} steps/min; typical {_band(cadence)}). "
-            "These three often appear together; a 5-10% higher step rate usually shortens the reach.",
-            [reaching.name, strike.name, cadence.name], "flag", _worst(per_stride, reaching.name),
-            sorted({reaching.reference.source, strike.reference.source, cadence.reference.source})))
-        used |= {reaching.name, strike.name, cadence.name}
-    elif reaching:
-        out.append(Finding(
-            "overstride", f"The heel lands ahead of the body: {label(reaching.name).lower()} "
-            f"{_says(reaching)}, above the working band of {_band(reaching)}.",
-            [reaching.name], "notice", _worst(per_stride, reaching.name), [reaching.reference.source]))
-        used.add(reaching.name)
 
-    lean, hip = _usable(metrics, "trunk_lean_deg"), _usable(metrics, "hip_extension_deg")
-    if _above(lean) and _below(hip):
-        out.append(Finding(
-            "forward_lean_little_hip_extension",
-            f"The trunk leans forward {_says(lean)} (typical {_band(lean)}) while the thigh reaches only "
-            f"{_says(hip)} behind vertical at toe-off (typical {_band(hip)}): the forward lean may be making up "
-            "for little hip extension.", [lean.name, hip.name], "flag", _worst(per_stride, lean.name),
-            sorted({lean.reference.source, hip.reference.source})))
-        used |= {lean.name, hip.name}
+class _Assessment:
+    """Findings and not-assessable notes as they are collected (each id once)."""
 
-    for name in ("pelvic_drop_deg", "knee_collapse_deg"):
-        m = _usable(metrics, name)
-        if m is None:
-            continue
-        what = "pelvic drop" if name == "pelvic_drop_deg" else "knee collapse (knee moving inward)"
-        growing = bool(m.drift and m.drift["significant"] and m.drift["change"] > 0)
-        if growing:
-            d = m.drift
-            out.append(Finding(
-                f"{name}_growing", f"The {what} grows late in the clip: {d['early']:.1f} {m.unit} in the first "
-                f"third, {d['late']:.1f} {m.unit} in the last third, more than the stride-to-stride spread "
-                f"({d['spread']:.1f} {m.unit}). Reference: up to {m.reference.high:g} {m.unit} ({m.reference.source}).",
-                [name], "flag", _worst(per_stride, name), [m.reference.source]))
-            used.add(name)
-        elif _above(m):
-            out.append(Finding(
-                name, f"The {what} reaches {_says(m)}, above {m.reference.high:g} {m.unit}.",
-                [name], "notice", _worst(per_stride, name), [m.reference.source]))
-            used.add(name)
+    def __init__(self, metrics: dict[str, Metric], per_stride: dict[str, list]) -> None:
+        self.metrics, self.per_stride = metrics, per_stride
+        self.findings: list[Finding] = []
+        self.not_assessable: list[NotAssessable] = []
+        self.used: set[str] = set()
 
-    knee = _usable(metrics, "knee_flexion_at_contact_deg")
-    if _below(knee):
-        out.append(Finding(
-            "straight_knee_at_contact", f"The knee is fairly straight at landing: {_says(knee)} of flexion "
-            f"(typical {_band(knee)}).", [knee.name], "notice", _worst(per_stride, knee.name, largest=False),
-            [knee.reference.source]))
-        used.add(knee.name)
+    def ids(self) -> set[str]:
+        return {f.id for f in self.findings} | {n.id for n in self.not_assessable}
 
-    for name in ("cadence_spm", "ground_contact_time_ms", "trunk_lean_deg", "vertical_oscillation_cm",
-                 "vertical_ratio_pct"):
-        m = _usable(metrics, name)
-        if m is None or name in used or m.reference is None:
-            continue
-        if _above(m) or _below(m):
-            where = "above" if _above(m) else "below"
-            out.append(Finding(name, f"{label(name)} is {_says(m)}, {where} the typical "
-                               f"{_band(m)}.", [name], "info", None, [m.reference.source]))
+    def state(self, finding: Finding) -> None:
+        if finding.id not in self.ids():
+            self.findings.append(finding)
+            self.used |= set(finding.metrics)
 
-    for name, m in metrics.items():
-        if name == "cadence_spm":
-            continue  # per-side cadence restates the step-time asymmetry
-        if _usable(metrics, name) and m.symmetry_index_pct is not None and abs(m.symmetry_index_pct) > 10:
-            side = "right" if m.symmetry_index_pct > 0 else "left"
-            out.append(Finding(
-                f"{name}_asymmetry", f"{label(name)} differs between sides: left "
-                f"{m.left:.1f}, right {m.right:.1f} {m.unit} (symmetry index {m.symmetry_index_pct:+.0f}%, "
-                f"{side} larger).", [name], "info"))
-    for name, m in metrics.items():
-        if name not in used and _usable(metrics, name) and m.drift and m.drift["significant"]:
-            d = m.drift
-            out.append(Finding(
-                f"{name}_drift", f"{label(name)} changed from {d['early']:.1f} to "
-                f"{d['late']:.1f} {m.unit} between the first and last third of the clip, more than the "
-                f"stride-to-stride spread ({d['spread']:.1f}).", [name], "info"))
-    return out
+    def decline(self, id_: str, names: list[str], seen: str, reason: str) -> None:
+        if id_ not in self.ids():
+            self.not_assessable.append(NotAssessable(id_, names, seen, reason))
+
+    def pattern(self, p: Pattern) -> None:
+        chosen, reasons = [], []
+        for part in p.parts:
+            for name in part.names:
+                outside, reason = check(self.metrics.get(name), part.when)
+                if outside:
+                    chosen.append(self.metrics[name])
+                    if reason:
+                        reasons.append(f"{Said(self.metrics[name]).what}: {reason}")
+                    break
+            else:
+                return
+        text = p.text.format(*(Said(m, part.when) for m, part in zip(chosen, p.parts)))
+        names = [m.name for m in chosen]
+        if reasons:
+            self.decline(p.id, names, text, "; ".join(reasons))
+        else:
+            self.state(Finding(p.id, text, names, p.severity, _worst(self.per_stride, names[0]), _sources(*chosen)))
+
+    def rules(self) -> None:
+        for s in SPECS:
+            m = self.metrics.get(s.name)
+            if m is None or s.name in self.used:
+                continue
+            for rule in s.rules:
+                outside, reason = check(m, rule.when)
+                if not outside:
+                    continue
+                said = Said(m, rule.when)
+                text = rule.text.format(What=said.What, what=said.what, value=said.value, band=said.band,
+                                        limit=said.limit, where=rule.when)
+                id_ = rule.id or s.name
+                if reason:
+                    self.decline(id_, [s.name], text, reason)
+                else:
+                    self.state(Finding(id_, text, [s.name], rule.severity,
+                                       _worst(self.per_stride, s.name, rule.when == "above"), _sources(m)))
+
+    def change(self, name: str, growing_words: str) -> None:
+        """A drift over the clip: a flag when a measure with ``growing_words`` grows, otherwise a note."""
+        m = self.metrics[name]
+        d = m.drift
+        if not (d and d["significant"]) or name in self.used:
+            return
+        u = m.change_uncertainty
+        reason = unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
+            f"the change of {abs(d['change']):.1f} {m.unit} is within this clip's uncertainty of +/-{u:.1f} {m.unit} "
+            "for a change between its first and last third" if abs(d["change"]) <= u else None))
+        if growing_words and d["change"] > 0:
+            id_ = f"{name}_growing"
+            text = (f"The {growing_words} grows late in the clip: {d['early']:.1f} {m.unit} in the first third, "
+                    f"{d['late']:.1f} {m.unit} in the last third, more than the stride-to-stride spread "
+                    f"({d['spread']:.1f} {m.unit}).")
+            if m.reference and m.reference.high is not None:
+                text += f" Reference: up to {m.reference.high:g} {m.unit} ({m.reference.source})."
+            finding = Finding(id_, text, [name], "flag", _worst(self.per_stride, name), _sources(m))
+        else:
+            id_ = f"{name}_drift"
+            text = (f"{Said(m).What} changed from {d['early']:.1f} to {d['late']:.1f} {m.unit} between the first "
+                    f"and last third of the clip, more than the stride-to-stride spread ({d['spread']:.1f}).")
+            finding = Finding(id_, text, [name], "info")
+        if reason:
+            self.decline(id_, [name], text, reason)
+        else:
+            self.state(finding)
+
+    def asymmetry(self, name: str) -> None:
+        m = self.metrics[name]
+        si = m.symmetry_index_pct
+        if si is None or abs(si) < MIN_ASYMMETRY_PCT:
+            return
+        side = "right" if si > 0 else "left"
+        text = (f"{Said(m).What} differs between sides: left {m.left:.1f}, right {m.right:.1f} {m.unit} "
+                f"(symmetry index {si:+.0f}%, {side} larger).")
+        u = m.side_difference_uncertainty
+        reason = m.side_comparison_caveat or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
+            f"the difference of {abs(m.side_difference):.1f} {m.unit} is within this clip's uncertainty of "
+            f"+/-{u:.1f} {m.unit}" if abs(m.side_difference) <= u else None))
+        if reason:
+            self.decline(f"{name}_asymmetry", [name], text, reason)
+        else:
+            self.state(Finding(f"{name}_asymmetry", text, [name], "info"))
+
+
+def assess(metrics: dict[str, Metric], per_stride: dict[str, list],
+           quality: list[QualityNote] = ()) -> tuple[list[Finding], list[NotAssessable]]:
+    """All findings for a clip (the combined patterns first) and what looked like one but cannot be stated.
+
+    A capture error (``quality``, severity "error") makes every measure it affects not assessable.
+    """
+    metrics = distrusted(metrics, quality)
+    a = _Assessment(metrics, per_stride)
+    for p in PATTERNS:
+        a.pattern(p)
+    for s in SPECS:
+        if s.growing and s.name in metrics:
+            a.change(s.name, s.growing)
+    a.rules()
+    for s in SPECS:
+        if s.name in metrics and s.ratio_scale and s.asymmetry_finding:
+            a.asymmetry(s.name)
+    for s in SPECS:
+        if s.name in metrics and not s.growing:
+            a.change(s.name, "")
+    return a.findings, a.not_assessable
+

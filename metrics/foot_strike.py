@@ -11,8 +11,9 @@ import numpy as np
 
 from metrics.gait import Gait, StrideTiming
 from metrics.legs import LEGS
-from metrics.reference import ALTMAN_DAVIS_2012
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018, VALIDATION
+from metrics.spec import Accuracy, PublishedChange, MetricSpec
 
 REARFOOT_ABOVE_DEG, FOREFOOT_BELOW_DEG = 8.0, -1.6  # Altman & Davis 2012
 
@@ -50,10 +51,24 @@ def strike_pattern(angle_deg: float | None) -> str | None:
 
 PATTERN_SOURCE = ALTMAN_DAVIS_2012
 
+_FOOT_INCLINATION = PublishedChange(
+    2.3, DINGENEN_2018,
+    "Foot inclination at initial contact, between days: SDD 1.3-2.3 deg across the measures with excellent "
+    "reliability; the upper end is used.")
 SPECS = [
     MetricSpec("foot_strike_angle_deg", "deg",
                "Angle of the foot (heel to toe) to the ground at initial contact, relative to the flat foot "
                "at mid-stance; positive = toes up (rearfoot strike).",
                ("side",), foot_strike_angle,
-               tuple(j for leg in LEGS.values() for j in (leg.heel, leg.toe)), high_confidence_fps=60),
+               tuple(j for leg in LEGS.values() for j in (leg.heel, leg.toe)), high_confidence_fps=60,
+               label="foot strike",
+               reference=Reference(
+                   FOREFOOT_BELOW_DEG, REARFOOT_ABOVE_DEG, "deg", ALTMAN_DAVIS_2012,
+                   f"Classification bands, not a norm: > {REARFOOT_ABOVE_DEG:g} deg rearfoot, "
+                   f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
+                   "forefoot strike."),
+               accuracy=Accuracy(
+                   10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
+               detectable_change=_FOOT_INCLINATION, still="contact", key=True, uses_toe_off=True,
+               plausible=(-45.0, 50.0)),
 ]

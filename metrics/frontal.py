@@ -12,7 +12,9 @@ import numpy as np
 from metrics.gait import OTHER, Gait, StrideTiming
 from metrics.geometry import angle_from_vertical, interior_angle, lean_from_vertical, midpoint
 from metrics.legs import LEGS
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import BRAMAH_2018, DINGENEN_2018, SOUZA_2016, VALIDATION, WILLSON_DAVIS_2008, WORKING
+from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
 FRONTAL = ("rear", "front")
@@ -120,27 +122,68 @@ def _peak(series: np.ndarray) -> float | None:
 
 _LEG = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
 _FOOT = tuple(j for leg in LEGS.values() for j in (leg.ankle, leg.heel))
+_PELVIC_DROP = PublishedChange(2.8, DINGENEN_2018, "Contralateral pelvic drop, between days: SDD 2.7-2.8 deg.")
+_DEG_FLOOR, _LEG_FLOOR = Accuracy(3.0, WORKING), Accuracy(3.0, WORKING)
+_COLLAPSE_FLOOR = Accuracy(3.0, VALIDATION + ": 2.5 deg")
 SPECS = [
     MetricSpec("pelvic_drop_deg", "deg",
                "Peak angle of the hip line to horizontal during a foot's stance, positive when the swing-side "
-               "hip is lower (contralateral pelvic drop).", FRONTAL, pelvic_drop, (LEFT_HIP, RIGHT_HIP)),
+               "hip is lower (contralateral pelvic drop).", FRONTAL, pelvic_drop, (LEFT_HIP, RIGHT_HIP),
+               title="Contralateral pelvic drop", label="pelvic drop",
+               reference=Reference(
+                   None, 5.0, "deg", BRAMAH_2018,
+                   "Peak contralateral pelvic drop in stance; injured runners ran with more drop than healthy ones "
+                   "(about 7 vs 4-5 deg) and each extra degree raised the odds of being injured. 2D video; "
+                   "reliability is moderate (smallest detectable difference ~3 deg, Dingenen 2018)."),
+               accuracy=Accuracy(
+                   4.0, VALIDATION + f": 3.9 deg low (published detectable change {_PELVIC_DROP.value:g} deg)"),
+               detectable_change=_PELVIC_DROP,
+               rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
+               growing="pelvic drop", key=True, uses_toe_off=True, plausible=(-20.0, 20.0)),
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle of the stance leg (180 deg minus hip-knee-ankle), "
-               "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG),
+               "positive when the knee is inside the hip-ankle line.", FRONTAL, knee_collapse, _LEG,
+               title="Knee collapse (frontal angle)", label="knee collapse",
+               reference=Reference(
+                   None, 10.0, "deg", f"{WILLSON_DAVIS_2008}; {DINGENEN_2018}",
+                   "Frontal-plane projection angle (FPPA, positive = knee inward). The 10 deg bound is Stridescope's "
+                   "working band; Willson & Davis measured FPPA in single-leg tasks, not running."),
+               accuracy=_COLLAPSE_FLOOR,
+               rules=(Rule("above", "The knee collapse (knee moving inward) reaches {value}, above {limit}.",
+                           "notice"),),
+               growing="knee collapse (knee moving inward)", key=True, uses_toe_off=True, plausible=(-45.0, 45.0)),
     MetricSpec("medial_knee_displacement_pct_leg", "% leg",
                "Peak distance of the knee inside the hip-ankle line during stance, in % of leg length.",
-               FRONTAL, medial_knee_displacement, _LEG),
+               FRONTAL, medial_knee_displacement, _LEG,
+               reference=Reference(
+                   None, None, "% leg", DINGENEN_2018, "Knee inward of the hip-ankle line, descriptive."),
+               accuracy=_LEG_FLOOR, uses_toe_off=True),
     MetricSpec("step_width_pct_leg", "% leg",
                "Side-to-side distance between the heels at successive landings, in % of leg length; "
-               "negative = the foot lands across the midline (crossover).", FRONTAL, step_width, _FOOT),
+               "negative = the foot lands across the midline (crossover).", FRONTAL, step_width, _FOOT,
+               reference=Reference(
+                   None, None, "% leg", DINGENEN_2018,
+                   "Side-to-side distance between successive foot placements; negative = crossover."),
+               accuracy=_LEG_FLOOR, still="contact"),
     MetricSpec("lateral_trunk_sway_deg", "deg",
                "Peak-to-peak side lean of the mid-hip to mid-shoulder line per stride.",
-               FRONTAL, lateral_trunk_sway, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER)),
+               FRONTAL, lateral_trunk_sway, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER),
+               reference=Reference(
+                   None, None, "deg", DINGENEN_2018, "Peak-to-peak side lean of the trunk per stride; descriptive."),
+               accuracy=_DEG_FLOOR),
     MetricSpec("heel_whip_deg", "deg",
                "Largest inward turn of the knee-to-heel line in early swing, relative to toe-off.",
-               FRONTAL, heel_whip, _FOOT + _LEG, high_confidence_fps=60, max_confidence="medium"),
+               FRONTAL, heel_whip, _FOOT + _LEG, high_confidence_fps=60, max_confidence="medium",
+               reference=Reference(
+                   None, None, "deg", SOUZA_2016,
+                   "Rotation of the heel in early swing seen from behind; low confidence."),
+               accuracy=_DEG_FLOOR, still="toe-off", uses_toe_off=True),
     MetricSpec("rearfoot_eversion_deg", "deg",
                "Estimate: mid-stance angle between shank and ankle-to-heel line, positive = heel outwards. "
                "The pose model has no calcaneus landmarks: low confidence always.",
-               FRONTAL, rearfoot_eversion, _FOOT + _LEG, max_confidence="low"),
+               FRONTAL, rearfoot_eversion, _FOOT + _LEG, max_confidence="low",
+               reference=Reference(
+                   None, None, "deg", SOUZA_2016,
+                   "Estimate only: the pose model has no landmarks on the calcaneus, so confidence is always low."),
+               accuracy=_DEG_FLOOR, uses_toe_off=True),
 ]

@@ -7,7 +7,9 @@ import numpy as np
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import angle_from_vertical
 from metrics.legs import LEGS
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import FOLLAND_2017, NOVACHECK_1998, VALIDATION
+from metrics.spec import Accuracy, MetricSpec
 
 
 def hip_extension(g: Gait, s: StrideTiming) -> float | None:
@@ -23,5 +25,11 @@ SPECS = [
     MetricSpec("hip_extension_deg", "deg",
                "Angle of the thigh (hip to knee) behind vertical at toe-off; positive = knee behind hip.",
                ("side",), hip_extension, tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee)),
-               high_confidence_fps=60),
+               high_confidence_fps=60, title="Hip extension at toe-off", label="hip extension",
+               reference=Reference(
+                   10, 25, "deg", f"{NOVACHECK_1998}; {FOLLAND_2017}",
+                   "Thigh angle behind vertical at toe-off, 2D; typical values. Little extension often comes with a "
+                   "forward trunk lean."),
+               accuracy=Accuracy(20.0, VALIDATION + ": 20.2 deg"), still="toe-off", angle_from_vertical=True,
+               uses_toe_off=True, plausible=(-30.0, 50.0)),
 ]

@@ -7,7 +7,9 @@ import numpy as np
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import interior_angle
 from metrics.legs import LEGS
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import BRAMAH_2018, DAMSTED_2015, NOVACHECK_1998, SOUZA_2016, VALIDATION
+from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
 
 
 def knee_flexion(xy: np.ndarray, foot: str) -> np.ndarray:
@@ -29,10 +31,27 @@ def peak_knee_flexion_stance(g: Gait, s: StrideTiming) -> float | None:
 
 
 _LANDMARKS = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
+_KNEE_AT_STRIKE = PublishedChange(
+    7.0, DAMSTED_2015,
+    "Knee angle at foot strike, between days: the 95% prediction interval spanned 9-14 deg; half the widest "
+    "span is used.")
 SPECS = [
     MetricSpec("knee_flexion_at_contact_deg", "deg",
                "180 deg minus the hip-knee-ankle angle at initial contact (0 = straight knee).",
-               ("side",), knee_flexion_at_contact, _LANDMARKS, high_confidence_fps=60, ratio_scale=True),
+               ("side",), knee_flexion_at_contact, _LANDMARKS, high_confidence_fps=60, ratio_scale=True,
+               label="knee at contact",
+               reference=Reference(
+                   10, 25, "deg", f"{SOUZA_2016}; {BRAMAH_2018}",
+                   "Typical values; landing with a straighter knee was more common in injured runners (Bramah 2018)."),
+               accuracy=Accuracy(
+                   13.0, VALIDATION + f": 12.9 deg high (published detectable change {_KNEE_AT_STRIKE.value:g} deg)"),
+               detectable_change=_KNEE_AT_STRIKE, still="contact",
+               rules=(Rule("below", "The knee is fairly straight at landing: {value} of flexion (typical {band}).",
+                           "notice", "straight_knee_at_contact"),), key=True, plausible=(-10.0, 70.0)),
     MetricSpec("peak_knee_flexion_stance_deg", "deg", "Largest knee flexion between initial contact and toe-off.",
-               ("side",), peak_knee_flexion_stance, _LANDMARKS, ratio_scale=True),
+               ("side",), peak_knee_flexion_stance, _LANDMARKS, ratio_scale=True,
+               title="Peak knee flexion in stance", label="peak knee",
+               reference=Reference(
+                   35, 50, "deg", NOVACHECK_1998, "Typical peak knee flexion in stance at endurance running speeds."),
+               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg"), uses_toe_off=True, plausible=(0.0, 100.0)),
 ]

@@ -14,19 +14,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from metrics import foot_strike, frontal, hip, knee, oscillation, overstride, temporal, trunk
+from metrics import foot_strike
 from metrics.analysis import Analysis, GaitEvent, Metric, Stride
 from metrics.events import EventParams
-from metrics.findings import findings
+from metrics.findings import assess
 from metrics.gait import Gait, build_gait
 from metrics.quality import quality_notes
-from metrics.spec import MetricSpec
+from metrics.registry import SPECS
 from metrics.summary import per_stride_values, summarise
-
-SPECS: list[MetricSpec] = [
-    *temporal.SPECS, *foot_strike.SPECS, *overstride.SPECS, *trunk.SPECS, *knee.SPECS, *hip.SPECS,
-    *oscillation.SPECS, *frontal.SPECS,
-]
 
 
 def measure(g: Gait) -> tuple[dict[str, Metric], dict[str, list[float | None]]]:
@@ -98,12 +93,14 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
 def analysis_of(g: Gait, track) -> Analysis:
     """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
     metrics, per_stride = measure(g)
+    quality = quality_notes(g, metrics, track.detected_fraction)
+    found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
                                     "step_period_s": g.step_period_s and round(g.step_period_s, 4)}
     return Analysis(
         clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
-        metrics=metrics, findings=findings(metrics, per_stride),
-        quality=quality_notes(g, metrics, track.detected_fraction), scale=g.scale.to_dict(),
+        metrics=metrics, findings=found, not_assessable=not_assessable,
+        quality=quality, scale=g.scale.to_dict(),
         detected_fraction=round(track.detected_fraction, 4), model=track.model,
         software={"stridescope": _version(), "numpy": np.__version__},
     )

@@ -6,7 +6,9 @@ import numpy as np
 
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import midpoint
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import FOLLAND_2017, HEIDERSCHEIT_2011, MOORE_2016, VALIDATION, WORKING
+from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, RIGHT_HIP
 
 _HIPS = (LEFT_HIP, RIGHT_HIP)
@@ -56,17 +58,37 @@ def vertical_ratio(g: Gait, s: StrideTiming) -> float | None:
     return 100 * osc / length if osc is not None and length else None
 
 
+_ABOVE_BELOW = (Rule("below"), Rule("above"))
 SPECS = [
     MetricSpec("vertical_oscillation_cm", "cm", "Peak-to-peak vertical travel of the mid-hip over the stride.",
-               ("side",), vertical_oscillation_cm, _HIPS, ratio_scale=True),
+               ("side",), vertical_oscillation_cm, _HIPS, ratio_scale=True, label="oscillation",
+               reference=Reference(
+                   5, 10, "cm", f"{MOORE_2016}; {FOLLAND_2017}",
+                   "Typical values of the pelvis's vertical travel per stride; lower goes with better economy "
+                   "(Moore 2016)."),
+               accuracy=Accuracy(6.0, VALIDATION + ": 5.3 cm high"), rules=_ABOVE_BELOW, key=True),
     MetricSpec("vertical_oscillation_pct_leg", "% leg",
                "Peak-to-peak vertical travel of the mid-hip over the stride, in % of leg length (no scale given).",
-               ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True),
+               ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True,
+               title="Vertical oscillation (% leg length)", label="oscillation",
+               reference=Reference(
+                   None, None, "% leg", MOORE_2016, "As vertical_oscillation_cm when no scale is known."),
+               accuracy=Accuracy(6.5, "the vertical_oscillation_cm floor over a typical 0.93 m leg")),
     MetricSpec("stride_length_m", "m",
                "Treadmill: belt speed x stride time; overground: the hip's travel over the stride.",
-               ("side",), stride_length_m, _HIPS, ratio_scale=True),
+               ("side",), stride_length_m, _HIPS, ratio_scale=True, label="stride length",
+               reference=Reference(None, None, "m", HEIDERSCHEIT_2011, "Depends on speed and height; descriptive."),
+               accuracy=Accuracy(0.05, WORKING)),
     MetricSpec("stride_length_leg", "leg lengths", "Stride length in leg lengths (no scale given).",
-               ("side",), stride_length_leg, _HIPS, ratio_scale=True),
+               ("side",), stride_length_leg, _HIPS, ratio_scale=True, title="Stride length (leg lengths)",
+               label="stride length",
+               reference=Reference(None, None, "leg lengths", HEIDERSCHEIT_2011, "Stride length / leg length."),
+               accuracy=Accuracy(0.05, WORKING)),
     MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / stride length.",
-               ("side",), vertical_ratio, _HIPS, ratio_scale=True),
+               ("side",), vertical_ratio, _HIPS, ratio_scale=True, label="vertical ratio",
+               reference=Reference(
+                   None, 10.0, "%", f"{MOORE_2016}; {FOLLAND_2017}",
+                   "Vertical oscillation / stride length; the 10% bound is Stridescope's working band."),
+               accuracy=Accuracy(3.0, "the vertical_oscillation_cm floor over a typical 2 m stride"),
+               rules=_ABOVE_BELOW),
 ]

@@ -8,11 +8,20 @@ from metrics.analysis import Metric, QualityNote
 from metrics.gait import Gait, height_px
 from metrics.legs import LOWER_BODY
 from metrics.reference import STABLE_MEAN_STEPS
+from metrics.registry import SPECS
+from metrics.summary import MAX_SWAPPED_SHARE, TILT_DEG, swapped_share
 
-CONTACT_METRICS = ["ground_contact_time_ms", "flight_time_ms", "duty_factor_pct"]
-SAGITTAL = ["foot_strike_angle_deg", "overstride_cm", "overstride_pct_leg", "shank_angle_at_contact_deg",
-            "trunk_lean_deg", "knee_flexion_at_contact_deg", "hip_extension_deg", "vertical_oscillation_cm"]
-FRONTAL = ["pelvic_drop_deg", "knee_collapse_deg", "step_width_pct_leg"]
+# What a user can give that the clip cannot tell, in words; the command line and the app each say how.
+NEEDS = {
+    "capture_fps": "the frame rate the camera recorded at",
+    "height_cm": "the runner's height",
+    "treadmill_speed_kmh": "the treadmill speed",
+}
+TIMED = [s.name for s in SPECS if s.event_timed]
+CONTACT_METRICS = [s.name for s in SPECS if s.event_timed and s.high_confidence_fps >= 60]
+ANGLES_FROM_VERTICAL = [s.name for s in SPECS if s.angle_from_vertical]
+SAGITTAL = [s.name for s in SPECS if "side" in s.views and "rear" not in s.views]
+FRONTAL = [s.name for s in SPECS if "side" not in s.views]
 
 
 def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float) -> list[QualityNote]:
@@ -20,14 +29,14 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
     notes: list[QualityNote] = []
     w, h = g.frame_size
     fps = g.fps
-    cadence = metrics.get("cadence_spm")
+    cadence = next((metrics[s.name] for s in SPECS if s.rate and s.name in metrics), None)  # the step rate
     if cadence and cadence.value and cadence.value < 120:
         notes.append(QualityNote(
             "cadence_implausible",
             f"The step rate measured is {cadence.value:.0f} steps/min, slower than running usually is. If this "
-            "is slow-motion footage, run the analysis again with --capture-fps set to the frame rate the "
-            "camera recorded at (for example 120 or 240); otherwise all timings are stretched.",
-            "error", ["cadence_spm"] + CONTACT_METRICS))
+            f"is slow-motion footage, analyse it again giving {NEEDS['capture_fps']} (for example 120 or 240); "
+            "otherwise all timings are stretched.",
+            "error", TIMED, ["capture_fps"]))
     if len(g.strides) < STABLE_MEAN_STEPS:
         notes.append(QualityNote(
             "few_strides",
@@ -56,22 +65,22 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
             "runner_cut_off",
             f"Feet or legs are outside the picture in {100 * out:.0f}% of frames; frame the whole body "
             "with some space below the feet.", "warning"))
-    if abs(g.ground_tilt_deg) > 3:
+    if abs(g.ground_tilt_deg) > TILT_DEG:
         notes.append(QualityNote(
             "camera_tilted",
             f"The line the feet land on slopes by about {abs(g.ground_tilt_deg):.0f} degrees in the picture. "
             "If the camera itself is tilted, angles measured from vertical (trunk lean, shank, thigh) are off "
             "by up to that much; keep the camera level and square to the runner.",
             "warning" if abs(g.ground_tilt_deg) > 6 else "info",
-            ["trunk_lean_deg", "shank_angle_at_contact_deg", "hip_extension_deg"]))
+            ANGLES_FROM_VERTICAL))
     jitter = _jitter(g)
     if jitter > 0.03:
         notes.append(QualityNote(
             "landmark_jitter",
             f"Body points jump about from frame to frame ({100 * jitter:.1f}% of leg length), as with a blurred "
             "or dark clip. More light or a faster shutter will make the angles steadier.", "warning"))
-    swapped = float(g.cleaned.swapped.any(axis=1).mean())
-    if swapped > 0.05:
+    swapped = swapped_share(g)
+    if swapped > MAX_SWAPPED_SHARE:
         notes.append(QualityNote(
             "legs_swapped",
             f"The pose model mixed up left and right legs in {100 * swapped:.0f}% of frames; these were "
@@ -87,7 +96,8 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
     if g.scale.px_per_m is None:
         notes.append(QualityNote(
             "no_scale", "No height or treadmill speed was given, so distances are in % of leg length rather "
-            "than centimetres (use --height and/or --treadmill-speed).", "info"))
+            f"than centimetres; give {NEEDS['height_cm']} (or, on a treadmill, {NEEDS['treadmill_speed_kmh']}).",
+            "info", [s.name for s in SPECS if s.unit in ("cm", "m")], ["height_cm", "treadmill_speed_kmh"]))
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(notes, key=lambda n: order[n.severity])
 

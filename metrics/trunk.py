@@ -6,7 +6,9 @@ import numpy as np
 
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import lean_from_vertical, midpoint
-from metrics.spec import MetricSpec
+from metrics.analysis import Reference
+from metrics.reference import FOLLAND_2017, TENG_POWERS_2014, VALIDATION
+from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
 
@@ -24,5 +26,11 @@ SPECS = [
     MetricSpec("trunk_lean_deg", "deg",
                "Angle of the mid-hip to mid-shoulder line from vertical, averaged over the stride; "
                "positive = leaning forward.",
-               ("side",), trunk_lean, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER)),
+               ("side",), trunk_lean, (LEFT_HIP, RIGHT_HIP, LEFT_SHOULDER, RIGHT_SHOULDER), label="trunk lean",
+               reference=Reference(
+                   2, 13, "deg", f"{TENG_POWERS_2014}; {FOLLAND_2017}",
+                   "Typical forward trunk lean; more lean shifts load from the knee to the hip extensors "
+                   "(Teng & Powers 2014)."),
+               accuracy=Accuracy(2.0, VALIDATION + ": 1.3 deg"),
+               rules=(Rule("below"), Rule("above")), key=True, angle_from_vertical=True, plausible=(-30.0, 60.0)),
 ]

@@ -22,7 +22,8 @@ import numpy as np
 
 from metrics.geometry import midpoint
 from reports.kinematics import SIDES, joint
-from reports.labels import fmt
+from metrics.registry import SPECS
+from reports.labels import fmt, short_label
 from reports.state import FrameState
 from reports.text import blend_rect, draw_text, text_size
 from vision import landmarks as L
@@ -267,17 +268,9 @@ class StrideCounterAnnotator:
         return scene
 
 
-READOUT = {
-    "side": ("cadence_spm", "ground_contact_time_ms", "foot_strike_angle_deg", "knee_flexion_at_contact_deg",
-             "overstride_cm", "overstride_pct_leg", "trunk_lean_deg"),
-    "rear": ("cadence_spm", "ground_contact_time_ms", "pelvic_drop_deg", "knee_collapse_deg"),
-}
-SHORT = {
-    "cadence_spm": "cadence", "ground_contact_time_ms": "contact", "foot_strike_angle_deg": "foot strike",
-    "knee_flexion_at_contact_deg": "knee at contact", "overstride_cm": "overstride",
-    "overstride_pct_leg": "overstride", "trunk_lean_deg": "trunk lean", "pelvic_drop_deg": "pelvic drop",
-    "knee_collapse_deg": "knee collapse",
-}
+def readout(view: str) -> list[str]:
+    """The key measures of a view, in registry order (the panel's rows)."""
+    return [s.name for s in SPECS if s.key and view in s.views]
 
 
 @dataclass
@@ -288,12 +281,12 @@ class ReadoutAnnotator:
         s = _scale(scene)
         size = int(19 * s)
         rows = []
-        for name in READOUT.get(state.view, READOUT["rear"]):
+        for name in readout(state.view):
             value = state.values.get(name)
             if value is None:
                 value = state.clip_values.get(name)
             if value is not None or name in state.units:
-                rows.append((SHORT[name], fmt(value, state.units.get(name, ""))))
+                rows.append((short_label(name), fmt(value, state.units.get(name, ""))))
         if not rows:
             return scene
         colour = SIDE_COLOUR[state.stride.foot] if state.stride else INK

@@ -94,6 +94,12 @@ class MetricRow:
     confidence_reasons: str
     n_strides: int
     definition: str
+    uncertainty: str = ""  # "± 4.1 spm": 95% uncertainty of the value on this clip
+
+
+def not_assessable_lines(a: Analysis) -> list[str]:
+    """What looked like a finding but this clip cannot support, each with why, in plain sentences."""
+    return [f"{n.seen} Not stated: {n.reason}." for n in a.not_assessable]
 
 
 def metric_rows(a: Analysis) -> list[MetricRow]:
@@ -110,7 +116,8 @@ def metric_rows(a: Analysis) -> list[MetricRow]:
             right=fmt(m.right, m.unit), spread=fmt(m.spread, m.unit), reference=reference_text(ref),
             in_range=in_range, confidence=conf.level if conf else "n/a",
             confidence_reasons="; ".join(conf.reasons) if conf else "", n_strides=m.n_strides,
-            definition=m.definition))
+            definition=m.definition,
+            uncertainty=f"± {fmt(m.uncertainty, m.unit)}" if m.uncertainty is not None else ""))
     return rows
 
 

@@ -7,8 +7,18 @@ import datetime as dt
 from html import escape
 
 from metrics.analysis import Analysis
+from metrics.registry import spec
 from reports.compare import Comparison
-from reports.content import LIMITS, METHOD, PLOT_TITLES, ReportAssets, clip_facts, metric_rows, references
+from reports.content import (
+    LIMITS,
+    METHOD,
+    PLOT_TITLES,
+    ReportAssets,
+    clip_facts,
+    metric_rows,
+    not_assessable_lines,
+    references,
+)
 from reports.labels import fmt, reference_text, title
 from reports.mdc import PUBLISHED
 
@@ -49,6 +59,10 @@ def render_html(analysis: Analysis, assets: ReportAssets, athlete: str = "", dat
             parts.append(f"<div class='finding {escape(f.severity)}'>{escape(f.text)}</div>")
     else:
         parts.append("<p>No measure stood out.</p>")
+    if analysis.not_assessable:
+        parts.append("<h3>Not assessable on this clip</h3><ul>")
+        parts += [f"<li>{escape(line)}</li>" for line in not_assessable_lines(analysis)]
+        parts.append("</ul>")
 
     parts.append("<h2>Clip and capture quality</h2><table class='facts'>")
     parts += [f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in clip_facts(analysis)]
@@ -63,7 +77,8 @@ def render_html(analysis: Analysis, assets: ReportAssets, athlete: str = "", dat
         cls = "" if r.in_range is None else (" in" if r.in_range else " out")
         parts.append(
             f"<tr id='metric-{escape(r.name)}'><td><b>{escape(r.title)}</b><br><small>{escape(r.definition)}"
-            f"</small></td><td class='num{cls}'>{escape(r.value)}</td><td class='num'>{escape(r.left)}</td>"
+            f"</small></td><td class='num{cls}'>{escape(r.value)}<br><small>{escape(r.uncertainty)}</small></td>"
+            f"<td class='num'>{escape(r.left)}</td>"
             f"<td class='num'>{escape(r.right)}</td><td class='num'>{escape(r.spread)}</td>"
             f"<td>{escape(r.reference)}</td><td class='conf-{escape(r.confidence)}' "
             f"title='{escape(r.confidence_reasons)}'>{escape(r.confidence)}<br><small>"
@@ -127,7 +142,8 @@ def render_comparison_html(comparison: Comparison, overlay_png: bytes | None, vi
                  "detectable change (MDC95): the larger of a published test-retest value for 2D video running "
                  "analysis and the value derived from the two clips' stride-to-stride spread "
                  "(MDC95 = 1.96·√2·SEM, SEM = 1.2533·SD/√n of the strides).</p><ul>")
-    parts += [f"<li>{escape(title(k))}: {v.value:g} {escape(v.unit)} — {escape(v.source)}. {escape(v.note)}</li>"
+    parts += [f"<li>{escape(title(k))}: {v.value:g} {escape(spec(k).unit)} — {escape(v.source)}. "
+              f"{escape(v.note)}</li>"
               for k, v in PUBLISHED.items()]
     parts.append("<li>Every other measure: no published MDC found; derived from the strides only.</li></ul>")
     parts.append("</body></html>")

@@ -10,37 +10,26 @@ from __future__ import annotations
 
 import math
 
-_TITLES = {
-    "cadence_spm": "Cadence",
-    "ground_contact_time_ms": "Ground contact time",
-    "foot_strike_angle_deg": "Foot strike angle",
-    "overstride_cm": "Overstride",
-    "overstride_pct_leg": "Overstride (% leg length)",
-    "shank_angle_at_contact_deg": "Shank angle at contact",
-    "trunk_lean_deg": "Trunk lean",
-    "hip_extension_deg": "Hip extension at toe-off",
-    "vertical_oscillation_cm": "Vertical oscillation",
-    "stride_length_m": "Stride length",
-    "pelvic_drop_deg": "Contralateral pelvic drop",
-    "stride_length_leg": "Stride length (leg lengths)",
-    "vertical_oscillation_pct_leg": "Vertical oscillation (% leg length)",
-    "peak_knee_flexion_stance_deg": "Peak knee flexion in stance",
-    "knee_collapse_deg": "Knee collapse (frontal angle)",
-}
-_UNIT_SUFFIXES = ("_deg", "_ms", "_cm", "_m", "_spm", "_pct", "_pct_leg", "_s", "_hz")
+from metrics.registry import spec
+from metrics.spec import words
+
 _UNIT_TEXT = {"deg": "°", "%": " %", "": "", "steps/min": " spm", "leg lengths": " × leg"}
 
 
 def title(name: str) -> str:
-    """A metric's name as a person reads it."""
-    if name in _TITLES:
-        return _TITLES[name]
-    base = name
-    for suffix in sorted(_UNIT_SUFFIXES, key=len, reverse=True):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-            break
-    return base.replace("_", " ").capitalize()
+    """A metric's name as a person reads it (its registry title; words from the name for unknown ones)."""
+    s = spec(name)
+    return s.title if s else words(name)
+
+
+def short_label(name: str) -> str:
+    """The short form drawn on frames.
+
+    >>> short_label("ground_contact_time_ms")
+    'contact'
+    """
+    s = spec(name)
+    return s.label if s else words(name).lower()
 
 
 def unit_text(unit: str) -> str:

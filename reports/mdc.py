@@ -1,6 +1,6 @@
 """Minimal detectable change: how big a before/after difference must be to exceed measurement noise.
 
-Published values come from test-retest studies of 2D video running analysis
+Published values (``MetricSpec.detectable_change``) come from test-retest studies of 2D video running analysis
 (raters measuring by hand; a pose model's error differs, so these are a
 floor, not a guarantee).  Where no study reports one for a measure, or the
 clips' own stride-to-stride spread says more, the detectable change is
@@ -20,38 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from metrics.analysis import Analysis
+from metrics.registry import SPECS
+from metrics.spec import PublishedChange
 
-DINGENEN_2018 = "Dingenen et al. 2018, Phys Ther Sport 33:40-47"
-DAMSTED_2015 = "Damsted et al. 2015, Int J Sports Phys Ther 10(2):147-154"
-
-
-@dataclass(frozen=True)
-class PublishedMDC:
-    """A published smallest detectable change of a measure, in the metric's unit."""
-
-    value: float
-    unit: str
-    source: str
-    note: str
-
-
-PUBLISHED: dict[str, PublishedMDC] = {
-    "foot_strike_angle_deg": PublishedMDC(
-        2.3, "deg", DINGENEN_2018,
-        "Foot inclination at initial contact, between days: SDD 1.3-2.3 deg across the measures with "
-        "excellent reliability; the upper end is used."),
-    "shank_angle_at_contact_deg": PublishedMDC(
-        4.8, "deg", DINGENEN_2018,
-        "Tibia inclination at initial contact, between days: SDD 2.2-4.8 deg (reported together with ankle "
-        "dorsiflexion); the upper end is used."),
-    "knee_flexion_at_contact_deg": PublishedMDC(
-        7.0, "deg", DAMSTED_2015,
-        "Knee angle at foot strike, between days: the 95% prediction interval spanned 9-14 deg; half the "
-        "widest span is used."),
-    "pelvic_drop_deg": PublishedMDC(
-        2.8, "deg", DINGENEN_2018, "Contralateral pelvic drop, between days: SDD 2.7-2.8 deg."),
-}
-
+PUBLISHED: dict[str, PublishedChange] = {s.name: s.detectable_change for s in SPECS if s.detectable_change}
 NO_PUBLISHED = "no published MDC found for this 2D-video measure"
 
 

@@ -23,7 +23,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from metrics.analysis import Analysis
-from reports.content import LIMITS, METHOD, PLOT_TITLES, ReportAssets, clip_facts, metric_rows, references
+from reports.content import (
+    LIMITS,
+    METHOD,
+    PLOT_TITLES,
+    ReportAssets,
+    clip_facts,
+    metric_rows,
+    not_assessable_lines,
+    references,
+)
 
 _FONT, _BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
@@ -80,6 +89,9 @@ def write_pdf(analysis: Analysis, assets: ReportAssets, path: str | Path, athlet
     story = [p(title_text, "h1"), p(f"{athlete or 'Runner'} · {date or dt.date.today().isoformat()}"),
              p("Findings", "h2")]
     story += [p(f.text, "finding") for f in analysis.findings] or [p("No measure stood out.")]
+    if analysis.not_assessable:
+        story += [p("Not assessable on this clip", "body")]
+        story += [p(line, "small") for line in not_assessable_lines(analysis)]
     story.append(p("Clip and capture quality", "h2"))
     story.append(_table([[k, v] for k, v in clip_facts(analysis)], [45 * mm, width - 45 * mm], header=False))
     story += [Spacer(1, 3), *[p(f"{q.severity}: {q.message}", "small") for q in analysis.quality]]

@@ -8,8 +8,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from metrics.analysis import Analysis, Stride
+from metrics.analysis import Analysis, Finding, Stride
 from metrics.gait import Gait
+from metrics.registry import spec
 from reports.annotate import AngleArcAnnotator, EventFlashAnnotator, SkeletonAnnotator
 from reports.replay import clip_info
 from reports.state import ClipStates
@@ -17,9 +18,12 @@ from reports.text import draw_text
 from vision.video import iter_frames
 
 PHASES = ("contact", "mid-stance", "toe-off")
-# Findings about the instant of landing are shown at contact; the rest at mid-stance.
-_AT_CONTACT = ("foot_strike_angle_deg", "overstride_cm", "overstride_pct_leg", "shank_angle_at_contact_deg",
-               "knee_flexion_at_contact_deg")
+
+
+def finding_phase(finding: Finding) -> str:
+    """The phase a finding's still shows: its first measure's (registry ``still``), mid-stance otherwise."""
+    s = spec(finding.metrics[0]) if finding.metrics else None
+    return s.still if s else "mid-stance"
 
 
 @dataclass
@@ -67,7 +71,7 @@ def plan_stills(analysis: Analysis) -> list[Still]:
         stride = by_index.get(f.worst_stride) if f.worst_stride is not None else None
         if f.severity != "flag" or stride is None:
             continue
-        phase = "contact" if any(m in _AT_CONTACT for m in f.metrics) else "mid-stance"
+        phase = finding_phase(f)
         stills.append(Still(f"finding_{f.id}", f"Worst stride for: {f.text}", stride.foot,
                             phase_frame(stride, phase)))
     return stills

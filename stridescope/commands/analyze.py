@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from reports.content import not_assessable_lines
 from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
 
@@ -44,6 +45,8 @@ def summary(a: Analysis) -> str:
     lines.append("Findings")
     lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
         "  none: every measure is within its reference range"]
+    if a.not_assessable:
+        lines += ["", "Not assessable on this clip"] + [f"  {line}" for line in not_assessable_lines(a)]
     lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
     for m in a.metrics.values():
         ref = m.reference
@@ -52,8 +55,16 @@ def summary(a: Analysis) -> str:
         lines.append(f"  {m.name:34} {_f(m.value):>9} {_f(m.left):>9} {_f(m.right):>9} {_f(m.spread):>7}  "
                      f"{band:>14}  {m.confidence.level if m.confidence else ''}")
     if a.quality:
-        lines += ["", "About this clip"] + [f"  [{q.severity}] {q.message}" for q in a.quality]
+        lines += ["", "About this clip"] + [f"  [{q.severity}] {q.message}{_how_to_give(q.needs)}" for q in a.quality]
     return "\n".join(lines)
+
+
+# How to give, on the command line, what a capture note says is needed (metrics.quality.NEEDS).
+FLAGS = {"capture_fps": "--capture-fps", "height_cm": "--height", "treadmill_speed_kmh": "--treadmill-speed"}
+
+
+def _how_to_give(needs: list[str]) -> str:
+    return f" Give it with {' or '.join(FLAGS[n] for n in needs)}." if needs else ""
 
 
 def _f(x: float | None) -> str:

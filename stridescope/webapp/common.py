@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.registry import SPECS
+
 from stridescope.passwords import verify_password
 from stridescope.settings import Settings, load_settings
 from stridescope.storage import Repository, SessionInfo
 
 # The measures shown first and trended over time, in the order a therapist reads them.
-KEY_METRICS = ("cadence_spm", "ground_contact_time_ms", "overstride_cm", "overstride_pct_leg",
-               "foot_strike_angle_deg", "knee_flexion_at_contact_deg", "trunk_lean_deg",
-               "vertical_oscillation_cm", "pelvic_drop_deg", "knee_collapse_deg")
+KEY_METRICS = tuple(s.name for s in SPECS if s.key)
 
 @st.cache_resource
 def _repository(settings: Settings) -> Repository:
@@ -37,6 +37,25 @@ def current_page(pages: list[str]) -> str:
     if "_goto" in st.session_state:
         st.session_state["page"] = st.session_state.pop("_goto")
     return st.sidebar.radio("Go to", pages, key="page")
+
+
+# The New analysis page's fields for what a capture note may say is needed (metrics.quality.NEEDS).
+FIELDS = {
+    "capture_fps": "Slow motion: frames per second the camera recorded at",
+    "height_cm": "Runner's height (cm)",
+    "treadmill_speed_kmh": "Treadmill speed (km/h)",
+}
+
+
+def how_to_give(needs: list[str]) -> str:
+    """How the app takes what a capture note needs: "" when it needs nothing.
+
+    >>> how_to_give(["height_cm"])
+    "Analyse the clip again from *New analysis*, filling in: Runner's height (cm)."
+    """
+    if not needs:
+        return ""
+    return "Analyse the clip again from *New analysis*, filling in: " + "; ".join(FIELDS[n] for n in needs) + "."
 
 
 # Stage names of the pipeline and reports, as a progress bar says them.

@@ -7,7 +7,7 @@ import streamlit as st
 from stridescope import session_service as service
 from stridescope.storage import NewSession, Repository
 from stridescope.uploads import ACCEPTED_SUFFIXES
-from stridescope.webapp.common import open_session, progress_bar
+from stridescope.webapp.common import FIELDS, open_session, progress_bar
 from vision.errors import InputError
 
 NEW_ATHLETE = "New athlete…"
@@ -33,14 +33,14 @@ def show(repo: Repository) -> None:
     athlete = st.text_input("New athlete's name", key="athlete_name") if choice == NEW_ATHLETE else choice
     view = st.radio("Camera view", service.VIEWS, format_func=VIEW_HELP.get, horizontal=True, key="view")
     left, right = st.columns(2)
-    speed = left.number_input("Treadmill speed (km/h)", min_value=0.0, max_value=40.0, value=None, step=0.5,
+    speed = left.number_input(FIELDS["treadmill_speed_kmh"], min_value=0.0, max_value=40.0, value=None, step=0.5,
                               placeholder="not on a treadmill", key="speed",
                               help="Gives stride length in metres; leave empty for overground running.")
-    height = right.number_input("Runner's height (cm)", min_value=80.0, max_value=230.0, value=None, step=1.0,
+    height = right.number_input(FIELDS["height_cm"], min_value=80.0, max_value=230.0, value=None, step=1.0,
                                 placeholder="unknown", key="height",
                                 help="Sets the scale for distances such as overstride in centimetres.")
     capture_fps = st.number_input(
-        "Slow motion: frames per second the camera recorded at", min_value=1.0, max_value=1000.0, value=None,
+        FIELDS["capture_fps"], min_value=1.0, max_value=1000.0, value=None,
         step=1.0, placeholder="as stored in the clip", key="capture_fps",
         help="A phone's 240 fps slow-motion clip is often stored for 30 fps playback; give 240 here "
              "so that every time is real time.")

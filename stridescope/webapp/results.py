@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.analysis import Analysis
+from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
+from stridescope.webapp.common import KEY_METRICS, fitted, go_to, how_to_give, session_picker, table
 
 SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
 QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
@@ -64,7 +65,7 @@ def _header(session: SessionInfo, analysis: Analysis) -> None:
     st.caption(f"Analysed by Stridescope {session.code_version} with pose model {session.model}; "
                f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
     for note in analysis.quality:
-        QUALITY.get(note.severity, st.warning)(note.message)
+        QUALITY.get(note.severity, st.warning)(" ".join(filter(None, (note.message, how_to_give(note.needs)))))
 
 
 def _findings(analysis: Analysis) -> None:
@@ -73,6 +74,10 @@ def _findings(analysis: Analysis) -> None:
         st.write("Nothing stands out against the reference ranges.")
     for f in analysis.findings:
         SEVERITY.get(f.severity, st.info)(f.text)
+    if analysis.not_assessable:
+        with st.expander(f"Not assessable on this clip ({len(analysis.not_assessable)})"):
+            for line in not_assessable_lines(analysis):
+                st.markdown(f"- {line}")
 
 
 def _headline(analysis: Analysis) -> None:

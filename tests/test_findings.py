@@ -1,0 +1,273 @@
+"""Findings and capture notes on plain data (no pose model, no video).
+
+A finding is a clinical claim: it is stated only when its measure has at least
+medium confidence and the deviation exceeds the measure's uncertainty on the
+clip; otherwise ``not_assessable`` says what was seen and why it is not stated.
+The whole-pipeline tests feed the synthetic runners' *true* landmarks (from
+``sample_videos/*.truth.json``) through the metrics layer, so they check the
+rules, not the pose model.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from conftest import SAMPLES
+
+from metrics.analysis import Confidence, Metric, Reference
+from metrics.findings import assess
+from metrics.measure import analyze_track
+from metrics.quality import NEEDS
+from vision.landmarks import MIRROR
+
+HIGH, LOW = Confidence("high", 0.9), Confidence("low", 0.3, ["only 2 stride(s) measured"])
+
+
+def metric(name: str, value: float, uncertainty: float, low=None, high=None, unit="cm", confidence=HIGH,
+           **kw) -> Metric:
+    return Metric(name, value, unit, "", reference=Reference(low, high, unit, "A source 2020"),
+                  confidence=confidence, uncertainty=uncertainty, n_strides=20, **kw)
+
+
+def ids(found) -> set[str]:
+    return {f.id for f in found}
+
+
+# --- the rules on plain metrics ------------------------------------------------------------------------------
+
+
+def test_a_value_beyond_its_band_by_more_than_its_uncertainty_is_a_finding():
+    found, declined = assess({"overstride_cm": metric("overstride_cm", 31.0, 14.0, high=15.0)}, {})
+    assert ids(found) == {"overstride"} and not declined
+    assert "31.0 cm" in found[0].text and "up to 15 cm" in found[0].text
+    assert found[0].sources == ["A source 2020"]
+
+
+def test_a_value_beyond_its_band_by_less_than_its_uncertainty_is_not_assessable_and_says_why():
+    found, declined = assess({"overstride_cm": metric("overstride_cm", 16.6, 14.0, high=15.0)}, {})
+    assert not found
+    assert [n.id for n in declined] == ["overstride"]
+    assert "1.6 cm above the band" in declined[0].reason and "+/-14.0 cm" in declined[0].reason
+    assert "16.6 cm" in declined[0].seen
+
+
+def test_a_low_confidence_measure_makes_no_finding_however_far_out():
+    found, declined = assess({"overstride_cm": metric("overstride_cm", 60.0, 1.0, high=15.0, confidence=LOW)}, {})
+    assert not found and "confidence is low" in declined[0].reason and "2 stride(s)" in declined[0].reason
+
+
+def test_a_value_inside_its_band_says_nothing_at_all():
+    assert assess({"cadence_spm": metric("cadence_spm", 170.0, 3.0, 160, 180, "steps/min")}, {}) == ([], [])
+
+
+def test_a_pattern_needs_every_part_beyond_its_uncertainty_and_its_parts_stand_alone_otherwise():
+    metrics = {
+        "overstride_cm": metric("overstride_cm", 31.0, 14.0, high=15.0),
+        "foot_strike_angle_deg": metric("foot_strike_angle_deg", 10.9, 10.3, -1.6, 8.0, "deg"),
+        "cadence_spm": metric("cadence_spm", 154.7, 4.0, 160, 180, "steps/min"),
+    }
+    found, declined = assess(metrics, {})
+    assert ids(found) == {"overstride", "cadence_spm"}
+    assert {n.id for n in declined} == {"overstride_heel_strike_low_cadence"}
+    assert "foot strike angle" in declined[0].reason
+
+    metrics["foot_strike_angle_deg"] = metric("foot_strike_angle_deg", 20.0, 3.0, -1.6, 8.0, "deg")
+    found, _ = assess(metrics, {})
+    assert ids(found) == {"overstride_heel_strike_low_cadence"}
+    assert found[0].severity == "flag"
+
+
+def asymmetric(left: float, right: float, u: float, caveat: str | None = None) -> Metric:
+    return metric("step_time_ms", (left + right) / 2, 5.0, unit="ms", left=left, right=right,
+                  symmetry_index_pct=100 * (right - left) / ((right + left) / 2), side_difference=right - left,
+                  side_difference_uncertainty=u, side_comparison_caveat=caveat)
+
+
+def test_a_left_right_difference_beyond_its_uncertainty_is_a_finding():
+    found, declined = assess({"step_time_ms": asymmetric(314.0, 388.0, 30.0)}, {})
+    assert ids(found) == {"step_time_ms_asymmetry"} and not declined
+    assert "left 314.0, right 388.0 ms" in found[0].text
+
+
+def test_a_left_right_difference_within_its_uncertainty_is_not_assessable():
+    found, declined = assess({"step_time_ms": asymmetric(314.0, 388.0, 80.0)}, {})
+    assert not found and "within this clip's uncertainty of +/-80.0 ms" in declined[0].reason
+
+
+def test_left_and_right_are_never_compared_where_the_view_cannot_tell_them_from_near_and_far():
+    found, declined = assess({"step_time_ms": asymmetric(314.0, 388.0, 1.0, "in a side view the left leg is far")}, {})
+    assert not found and declined[0].reason == "in a side view the left leg is far"
+
+
+def test_a_small_symmetry_index_is_not_worth_a_finding_however_certain():
+    assert assess({"step_time_ms": asymmetric(350.0, 360.0, 1.0)}, {}) == ([], [])
+
+
+def test_a_growing_pelvic_drop_is_a_flag_only_when_the_change_exceeds_its_uncertainty():
+    def drop(early: float, late: float) -> dict[str, Metric]:
+        d = {"early": early, "late": late, "change": late - early, "spread": 0.9, "p_value": 0.001,
+             "significant": True}
+        return {"pelvic_drop_deg": metric("pelvic_drop_deg", late, 4.0, high=5.0, unit="deg", drift=d,
+                                          change_uncertainty=2.8)}
+
+    found, _ = assess(drop(4.0, 7.8), {"pelvic_drop_deg": [4.0, 7.8]})
+    assert [(f.id, f.severity, f.worst_stride) for f in found] == [("pelvic_drop_deg_growing", "flag", 1)]
+    found, declined = assess(drop(4.0, 6.0), {})
+    assert not found and "change of 2.0 deg is within this clip's uncertainty of +/-2.8 deg" in declined[0].reason
+
+
+# --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
+
+
+def truth(name: str) -> dict:
+    path = SAMPLES / f"{name}.truth.json"
+    if not path.is_file():
+        pytest.skip(f"{path.name} not built (scripts/make_samples)")
+    return json.loads(path.read_text())
+
+
+def true_track(t: dict, mirrored: bool = False, slow_motion: float = 1.0) -> SimpleNamespace:
+    """A pose track of exactly the rendered landmarks (optionally mirrored with sides swapped, or time-stretched)."""
+    xy = np.array(t["landmarks"]["image_xy_px"], float)
+    width, height = t["render"]["width"], t["render"]["height"]
+    if mirrored:
+        xy = xy[:, list(MIRROR)]
+        xy[..., 0] = width - xy[..., 0]
+    return SimpleNamespace(image_xy=xy, time_s=slow_motion * np.arange(len(xy)) / t["render"]["fps"],
+                           visibility=np.ones(xy.shape[:2]), frame_size=(width, height), source={},
+                           detected_fraction=1.0, model="truth")
+
+
+@functools.cache
+def analysed(name: str, mirrored: bool = False):
+    """The analysis of a sample's true landmarks, with the belt speed and height a therapist would give."""
+    t = truth(name)
+    return analyze_track(true_track(t, mirrored), treadmill_speed_kmh=t["params"]["belt_speed_kmh"],
+                         height_cm=100 * t["params"]["height_m"])
+
+
+# What each sample's truth supports (params in its truth file): before = cadence 155 (band 160-180), pelvic drop
+# growing 3 -> 9 deg (rear view); after and the symmetric runners = nothing outside a band, no asymmetry, no drift.
+# Overstride 18 cm and a 15 deg heel strike before are beyond their bands by less than those measures' accuracy
+# floors (14 cm, 10 deg), so they are not stated.
+SUPPORTED = {
+    "runner_side": set(), "runner_rear": set(), "after_side": set(), "after_rear": set(),
+    "before_side": {"cadence_spm"}, "before_rear": {"cadence_spm", "pelvic_drop_deg_growing"},
+}
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_true_landmarks_give_exactly_the_findings_the_truth_supports(name):
+    assert ids(analysed(name).findings) == SUPPORTED[name]
+
+
+@pytest.mark.parametrize("name", ["runner_side", "before_rear"])
+def test_a_mirrored_runner_gets_the_same_findings(name):
+    original, flipped = analysed(name), analysed(name, mirrored=True)
+    assert {original.view.get("direction"), flipped.view.get("direction")} in ({"left", "right"}, {None})
+    assert ids(flipped.findings) == ids(original.findings)
+    assert {n.id for n in flipped.not_assessable} == {n.id for n in original.not_assessable}
+
+
+def test_a_side_view_declines_every_left_right_comparison_and_names_the_far_leg():
+    a = analysed("runner_side")
+    far = "right" if a.view["near_side"] == "left" else "left"
+    compared = [m for m in a.metrics.values() if m.side_difference is not None]
+    assert compared and all(f"the {far} leg is the far one" in m.side_comparison_caveat for m in compared)
+    assert not any(f.id.endswith("_asymmetry") for f in a.findings)
+
+
+def test_every_metric_carries_its_uncertainty_and_it_is_at_least_the_accuracy_floor():
+    from metrics.registry import spec
+
+    for m in analysed("before_side").metrics.values():
+        assert m.uncertainty >= spec(m.name).accuracy.value, m.name
+
+
+def test_the_analysis_round_trips_through_json_with_its_not_assessable_list():
+    from metrics.analysis import Analysis
+
+    a = analysed("before_side")
+    assert a.not_assessable
+    assert Analysis.from_dict(json.loads(json.dumps(a.to_dict()))).not_assessable == a.not_assessable
+
+
+# --- capture notes say what is needed, never how a particular front end takes it --------------------------------
+
+
+def test_slow_motion_stored_for_playback_asks_for_the_capture_frame_rate():
+    t = truth("after_side")
+    a = analyze_track(true_track(t, slow_motion=2.0))  # 60 fps capture played back at 30 fps
+    note = next(q for q in a.quality if q.code == "cadence_implausible")
+    assert note.severity == "error" and note.needs == ["capture_fps"]
+    assert NEEDS["capture_fps"] in note.message and "--" not in note.message
+    assert "cadence_spm" in note.affects and "ground_contact_time_ms" in note.affects
+
+
+def test_no_scale_asks_for_the_height_or_the_treadmill_speed():
+    a = analyze_track(true_track(truth("after_side")))
+    note = next(q for q in a.quality if q.code == "no_scale")
+    assert note.needs == ["height_cm", "treadmill_speed_kmh"] and "--" not in note.message
+    assert all("--" not in q.message for q in a.quality)
+
+
+def test_the_command_line_and_the_app_each_say_how_to_give_what_is_needed():
+    from stridescope.commands.analyze import _how_to_give
+    from stridescope.webapp.common import how_to_give
+
+    assert _how_to_give(["capture_fps"]) == " Give it with --capture-fps."
+    assert "--" not in how_to_give(["capture_fps"]) and "camera recorded at" in how_to_give(["capture_fps"])
+    assert set(NEEDS) <= set(__import__("stridescope.commands.analyze", fromlist=["FLAGS"]).FLAGS)
+
+
+
+def test_a_capture_error_makes_what_it_affects_not_assessable():
+    from metrics.analysis import QualityNote
+
+    slow = metric("cadence_spm", 47.0, 5.0, 160, 180, "steps/min")
+    error = QualityNote("cadence_implausible", "The step rate is slower than running.", "error", ["cadence_spm"],
+                        ["capture_fps"])
+    found, declined = assess({"cadence_spm": slow}, {}, [error])
+    assert not found and "capture check says: The step rate is slower" in declined[0].reason
+
+
+def test_a_left_right_difference_of_unknown_uncertainty_is_not_assessable():
+    found, declined = assess({"step_time_ms": asymmetric(1408.0, 1114.0, None)}, {})
+    assert not found and "too few strides" in declined[0].reason
+
+
+def true_gait(name: str):
+    from metrics.gait import build_gait
+
+    t = truth(name)
+    track = true_track(t)
+    return build_gait(track.image_xy, track.time_s, track.visibility, track.frame_size, "auto",
+                      t["params"]["belt_speed_kmh"], 100 * t["params"]["height_m"])
+
+
+def test_a_value_beyond_what_a_running_body_shows_has_low_confidence():
+    """Trunk lean of the after sample (7 deg true) judged against a range it cannot be in."""
+    import dataclasses
+
+    from metrics.registry import spec
+    from metrics.summary import per_stride_values, summarise
+
+    g = true_gait("after_side")
+    lean = spec("trunk_lean_deg")
+    assert summarise(g, lean, per_stride_values(g, lean)).confidence.level == "high"
+    impossible = dataclasses.replace(lean, plausible=(-1.0, 1.0))
+    m = summarise(g, impossible, per_stride_values(g, impossible))
+    assert m.confidence.level == "low" and "beyond what a running body shows" in m.confidence.reasons[0]
+
+
+def test_sides_are_not_compared_in_a_rear_view_where_the_legs_were_mixed_up():
+    from metrics.summary import side_comparison_caveat
+
+    g = true_gait("runner_rear")
+    assert g.view.kind == "rear" and side_comparison_caveat(g) is None
+    g.cleaned.swapped[: len(g.time_s) // 10] = True
+    assert "mixed up left and right legs in 10% of frames" in side_comparison_caveat(g)
