@@ -130,3 +130,12 @@ def test_chunked_events_and_measures_agree_with_serial(chunked_analysis, real_an
                                        "~2 px (median) from the serial track and 2 of 68 toe-offs move 2-3 frames")
 def test_every_chunked_event_is_within_one_frame_of_serial(chunked_analysis, real_analysis):
     assert max(_event_offsets(real_analysis(CHECK_CLIP), chunked_analysis)) <= 1
+
+
+def test_a_stitch_where_the_chunks_follow_different_bodies_is_refused():
+    from vision.parallel import STITCH_TOLERANCE, _stitch_disagreement
+
+    body = np.random.default_rng(0).uniform(100, 500, (8, 33, 2))
+    assert _stitch_disagreement(body, body + 2, 1000.0) < STITCH_TOLERANCE  # the model's own wobble
+    assert _stitch_disagreement(body, body + 300, 1000.0) > STITCH_TOLERANCE  # someone else
+    assert _stitch_disagreement(body, np.full_like(body, np.nan), 1000.0) == float("inf")  # one chunk lost the body

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from stridescope.batch import INDEX_HTML, MANIFEST_COLUMNS, SUMMARY_CSV, SUMMARY_PARQUET, ClipResult, run_batch
 from stridescope.progress import ProgressBar
+from vision.errors import InputError
 
 HELP = "analyse every clip of a folder or CSV manifest (resumable, parallel, optionally on a Dask cluster)"
 
@@ -16,8 +18,8 @@ def add_arguments(parser) -> None:
                                       + ", ".join(MANIFEST_COLUMNS) + " (only 'clip' is required)")
     parser.add_argument("-o", "--output", required=True,
                         help="folder for the per-clip results, summary.csv/.parquet and index.html")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="clips analysed at once (default: the number of cores)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="clips analysed at once (the number of cores by default)")
     parser.add_argument("--cluster", nargs="?", const="local", default=None, metavar="ADDRESS",
                         help="run on Dask distributed: alone, a local cluster of --workers processes; "
                              "with a scheduler address (tcp://host:8786), that cluster")
@@ -48,14 +50,10 @@ def _line(r: ClipResult) -> str:
 
 
 def run(args) -> int:
-    import os
-
-    if args.workers is not None and args.workers < 1:
-        from vision.errors import InputError
-
+    if args.workers < 1:
         raise InputError("--workers must be at least 1")
     out = Path(args.output)
-    results = run_batch(args.input, out, workers=args.workers or os.cpu_count() or 1, cluster=args.cluster,
+    results = run_batch(args.input, out, workers=args.workers, cluster=args.cluster,
                         with_report=args.report, model=args.model, notify=_Lines())
     unusable = [r for r in results if r.status in ("not a video", "duplicate")]
     for r in unusable:  # not clips the bar counted: listed once at the end
