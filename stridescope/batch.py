@@ -294,6 +294,8 @@ def run_batch(
     from vision.model import resolve_model
 
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: the output must be a folder, and this is a file")
     jobs, results = collect(input_path, exclude=out)
     identity = resolve_model(model).identity
     unique: dict[str, ClipJob] = {}
@@ -304,7 +306,10 @@ def run_batch(
                                       error=f"same content and options as {unique[key].path}; analysed once"))
         else:
             unique[key] = job
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{out}: cannot create the output folder ({e.strerror})") from None
     total, done, todo = len(unique), 0, []
     for job in unique.values():
         folder = _folder_for(out / CLIPS_DIR, job, identity)

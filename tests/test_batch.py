@@ -168,3 +168,11 @@ def test_command_lists_failures_and_exits_non_zero(clips, first_run, tmp_path, c
 def test_input_that_is_not_a_folder_or_manifest_is_refused(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out")]) == 2
     assert "no such folder or manifest" in capsys.readouterr().err
+
+
+def test_an_output_that_is_a_file_is_refused_and_left_alone(clips, tmp_path, capsys):
+    taken = tmp_path / "results"
+    taken.write_text("someone's notes")
+    assert main(["batch", str(clips), "-o", str(taken)]) == 2
+    assert "the output must be a folder" in capsys.readouterr().err
+    assert taken.read_text() == "someone's notes"
