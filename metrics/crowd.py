@@ -18,12 +18,13 @@ def crowd_notes(people: dict) -> list[QualityNote]:
     kept = [s["frames"] for s in stretches if s.get("kept")]
     message = (f"The pose model followed {len(stretches)} different bodies one after another (it switched at frame"
                f"{'s' if len(people['switches']) > 1 else ''} {', '.join(map(str, people['switches']))}): another "
-               "person, or something it took for one, is in the picture. The runner was taken to be the body in "
-               f"frames {_frames(kept)} (followed longest, legs moving in a gait rhythm, size, travel); "
-               f"frames {_frames(people['left_out_frames'])} were left out, so strides there are not measured.")
+               "person, or something it took for one, is in the picture. Measured as the runner: frames "
+               f"{_frames(kept)} (the body followed longest, with a gait rhythm in its legs, its size and travel); "
+               + (f"frames {_frames(people['left_out_frames'])} were left out, so strides there are not measured."
+                  if people["left_out_frames"] else "no frame was left out."))
     if not people.get("clear", True):
-        message += (" The choice is not clear-cut: check in the replay that the measured person is the runner, "
-                    "or film the runner alone.")
+        message += (" Another body moving its legs in a rhythm was followed too and could not be told apart, so "
+                    "the measures may mix two people: check the replay, or film the runner alone.")
     elif runner["leg_periodicity"] < 0.5:
         message += " Check in the replay that the measured person is the runner."
     return [QualityNote("several_people", message, "warning")]

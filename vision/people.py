@@ -11,9 +11,13 @@ Each stretch between switches is one person.  The runner is the person whose
 stretches score best on, in order of weight: how long they are followed, how
 periodic their legs are (the gait cycle: autocorrelation of the ankles'
 separation), how far they travel, their size and how central they are.  Stretches of anyone else
-are left out (their frames set to missing), so they are never measured as
-the runner; a stride that crosses a missing frame is incomplete and is left
-out downstream.  What was found is plain data on ``PoseTrack.people`` for the
+that plainly are not a runner (no gait rhythm in the legs, or a much smaller
+body: a bystander, the starting block the model held on to) are left out
+(their frames set to missing), so they are never measured as the runner; a
+stride that crosses a missing frame is incomplete and is left out
+downstream.  When another body with a gait rhythm was followed too, the
+choice is marked unclear and nothing more is left out: the capture note
+asks the user to check the replay.  What was found is plain data on ``PoseTrack.people`` for the
 capture-quality notes.
 """
 
@@ -31,8 +35,10 @@ MAX_GAP = 2
 MIN_STRETCH_S = 0.5
 SAME_SIZE = 0.25
 """Stretches whose body heights differ by less than this fraction may be the same person."""
-CLEAR_MARGIN = 1.25
-"""The runner's score must beat the next person's by this factor for the choice to be called clear."""
+MIN_RHYTHM = 0.2
+"""Leg periodicity below which a stretch shows no gait cycle (a still bystander, an object)."""
+SMALLER = 0.6
+"""A body smaller than this fraction of the runner's is someone (or something) else."""
 MIN_CYCLE_S, MAX_CYCLE_S = 0.25, 1.6
 """Lags searched for the legs' period (a step of a fast sprint to a stride of a slow walk)."""
 
@@ -114,15 +120,15 @@ def keep_runner(track: PoseTrack) -> PoseTrack:
     for p in parts:
         p["score"] = round(p["followed_frames"] / longest + p["leg_periodicity"] + 0.5 * p["size"] / largest
                            + 0.5 * p["travel"] / furthest + 0.25 * p["centrality"], 3)
-    ranked = sorted(range(len(parts)), key=lambda k: -parts[k]["score"])
-    runner = ranked[0]
-    size = parts[runner]["size"]
+    runner = max(range(len(parts)), key=lambda k: parts[k]["score"])
+    size, rhythm = parts[runner]["size"], parts[runner]["leg_periodicity"]
     left_out = []
     for (a, b), p in zip(runs, parts):
-        # A stretch of the runner's size with legs as periodic may be the runner re-found after a switch.
-        same = abs(p["size"] - size) <= SAME_SIZE * size \
-            and p["leg_periodicity"] >= 0.8 * parts[runner]["leg_periodicity"]
-        p["kept"] = p is parts[runner] or bool(same)
+        # Only what is plainly not a runner is left out: no gait rhythm, or a much smaller body.
+        p["kept"] = p is parts[runner] or (p["leg_periodicity"] >= MIN_RHYTHM and p["size"] >= SMALLER * size)
+        # A kept stretch of the runner's size and rhythm is taken for the runner re-found after a switch.
+        p["like_runner"] = p is parts[runner] or (
+            abs(p["size"] - size) <= SAME_SIZE * size and p["leg_periodicity"] >= 0.8 * rhythm)
         if not p["kept"]:
             left_out.append((a, b))
     for a, b in left_out:
@@ -134,7 +140,8 @@ def keep_runner(track: PoseTrack) -> PoseTrack:
         "switches": [a for a, _ in runs[1:]],
         "stretches": parts,
         "runner": runner,
-        "clear": parts[runner]["score"] >= CLEAR_MARGIN * parts[ranked[1]]["score"],
+        # Unclear: another body that might be running was kept with the runner (the user must look).
+        "clear": all(p["like_runner"] for p in parts if p["kept"]),
         "left_out_frames": [[a, b - 1] for a, b in left_out],
     }
     return track
