@@ -108,9 +108,6 @@ def test_second_player_on_the_pitch_is_reported(real_track):
     assert crowd_notes(keep_runner(real_track("omartarek_overground_front_2people.mp4").copy()).people)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="metrics.events.foot_velocity cannot take missing frames at the end of a clip "
-                          "(issue 14 item 1, another helper's fix)")
 def test_strides_never_cross_the_frames_left_out(real_track):
     from metrics.measure import analyze_track
 
