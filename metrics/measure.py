@@ -16,6 +16,7 @@ import numpy as np
 
 from metrics import foot_strike
 from metrics.analysis import Analysis, GaitEvent, Metric, Stride
+from metrics.crowd import crowd_notes
 from metrics.events import EventParams
 from metrics.findings import assess
 from metrics.gait import Gait, build_gait
@@ -93,7 +94,7 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
 def analysis_of(g: Gait, track) -> Analysis:
     """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
     metrics, per_stride = measure(g)
-    quality = quality_notes(g, metrics, track.detected_fraction)
+    quality = crowd_notes(getattr(track, "people", {})) + quality_notes(g, metrics, track.detected_fraction)
     found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
                                     "step_period_s": g.step_period_s and round(g.step_period_s, 4)}

@@ -25,6 +25,7 @@ COMMANDS = {
     "hash-password": "hash_password",
     "report": "report",
     "compare": "compare",
+    "batch": "batch",
 }
 
 

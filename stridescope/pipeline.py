@@ -14,6 +14,7 @@ from pathlib import Path
 from metrics.measure import Analysed, analyze, write_strides_csv
 from reports.report import ANALYSIS_FILE, GAIT_FILE, POSE_FILE
 from vision.extract import pose_track
+from vision.people import keep_runner
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stages: "pose", "metrics", "write"."""
@@ -34,16 +35,19 @@ def analyze_clip(
     progress: Progress | None = None,
     clip_sha256: str | None = None,
     recorded_path: str | Path | None = None,
+    workers: int = 1,
 ) -> Analysed:
     """Analyse ``clip`` and write its files into ``out_dir`` (created if needed); return its gait and analysis.
 
     ``clip_sha256`` is the clip's content hash if the caller already has it
     (it is hashed once either way); ``recorded_path`` is the path
     ``analysis.json`` names for the clip, when it will live elsewhere (a store).
+    ``workers`` > 1 runs the pose model on that many processes (:mod:`vision.parallel`).
     """
     report = progress or (lambda stage, done, total: None)
-    track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256,
+    track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256, workers=workers,
                        progress=lambda done, total: report("pose", done, total))
+    track = keep_runner(track)  # a track that jumped to another person keeps only the runner's frames
     if recorded_path is not None:
         track.source["path"] = str(recorded_path)
     report("metrics", 0, 1)

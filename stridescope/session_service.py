@@ -65,7 +65,7 @@ def analyse_upload(repo: Repository, source: BinaryIO, filename: str, new: NewSe
         gait, analysis = analyze_clip(
             clip, out, view=new.view_requested, treadmill_speed_kmh=new.treadmill_speed_kmh,
             height_cm=new.height_cm, capture_fps=new.capture_fps, model=None, progress=progress,
-            clip_sha256=sha, recorded_path=repo.files.path(sha),
+            clip_sha256=sha, recorded_path=repo.files.path(sha), workers=os.cpu_count() or 1,
         )
         _write_reports(analysis, gait, out, clip, new.athlete_name, progress)
         _report(progress, "saving the session", 0, 1)

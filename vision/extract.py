@@ -176,9 +176,15 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = None) -> Path:
-    """Where the track of this clip content (``sha256``, hashed here if not given), model and options is cached."""
-    key = json.dumps([sha256 or file_sha256(info.path), bundle.identity, info.capture_fps], sort_keys=True)
+def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = None,
+                     chunking: dict | None = None) -> Path:
+    """Where the track of this clip content (``sha256``, hashed here if not given), model and options is cached.
+
+    ``chunking`` (see :func:`vision.parallel.chunk_options`) is part of the key
+    because a chunked track may differ slightly from the serial one.
+    """
+    parts = [sha256 or file_sha256(info.path), bundle.identity, info.capture_fps]
+    key = json.dumps(parts + [chunking] if chunking else parts, sort_keys=True)
     name = hashlib.sha256(key.encode()).hexdigest()[:32]
     return cache_dir() / "tracks" / f"{name}.npz"
 
@@ -190,6 +196,7 @@ def pose_track(
     progress: Progress | None = None,
     use_cache: bool = True,
     sha256: str | None = None,
+    workers: int = 1,
 ) -> PoseTrack:
     """The pose track of a clip: from the cache if this clip was analysed before.
 
@@ -197,20 +204,32 @@ def pose_track(
     options, so a renamed copy hits the cache and a re-encoded one does not.
     The hash (``sha256`` if the caller has it) is hashed once and kept in
     ``track.source["sha256"]`` for whoever stores the clip.
+    ``workers`` > 1 extracts in time chunks on that many processes
+    (:mod:`vision.parallel`); without a cached chunked track a cached serial one is used.
     """
+    from vision import parallel
+
     info = probe(clip, capture_fps=capture_fps)
     bundle = resolve_model(model)
     sha256 = sha256 or file_sha256(info.path)
-    cached = track_cache_path(info, bundle, sha256)
-    if use_cache and cached.is_file():
-        track = PoseTrack.load(cached)
-        track.source = info.to_dict() | {"sha256": sha256}  # same content, maybe another path
-        if progress:
-            progress(track.n_frames, track.n_frames)
-        return track
-    track = extract_pose(info, bundle, progress)
+    overlap = parallel.overlap_frames(info)
+    chunking = parallel.chunk_options(parallel.plan_chunks(info.n_frames, workers, overlap), overlap)
+    keys = [track_cache_path(info, bundle, sha256, chunking)]
+    keys += [track_cache_path(info, bundle, sha256)] if chunking else []
+    for cached in keys if use_cache else ():
+        if cached.is_file():
+            track = PoseTrack.load(cached)
+            track.source = info.to_dict() | {"sha256": sha256}  # same content, maybe another path
+            if progress:
+                progress(track.n_frames, track.n_frames)
+            return track
+    track = parallel.extract_pose_parallel(info, bundle, workers, progress) if chunking \
+        else extract_pose(info, bundle, progress)
     track.source = track.source | {"sha256": sha256}
     if use_cache:
+        # A chunked run that fell back to serial is stored as serial.
+        done = {k: v for k, v in track.options.items() if k != "capture_fps"}
+        cached = track_cache_path(info, bundle, sha256, done)
         cached.parent.mkdir(parents=True, exist_ok=True)
         track.save(cached)
     return track

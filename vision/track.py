@@ -6,6 +6,7 @@ arrays plus the facts about the clip and the model that made them.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,9 @@ class PoseTrack:
         source: facts about the clip (see :class:`vision.video.VideoInfo`).
         model: identity of the pose model bundle (name and sha256).
         options: the extraction options that shaped the track.
+        people: who else is in view and which frames were left out because
+            the model followed someone other than the runner
+            (:func:`vision.people.keep_runner`); empty if not checked.
 
     >>> t = PoseTrack.empty(3, frame_size=(640, 480))
     >>> t.n_frames, t.detected.tolist()
@@ -54,6 +58,7 @@ class PoseTrack:
     source: dict = field(default_factory=dict)
     model: str = ""
     options: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
 
     @classmethod
     def empty(cls, n: int, frame_size: tuple[int, int], **meta) -> PoseTrack:
@@ -69,6 +74,12 @@ class PoseTrack:
             frame_size=frame_size,
             **meta,
         )
+
+    def copy(self) -> PoseTrack:
+        """An independent copy (arrays and facts)."""
+        return PoseTrack(**{k: getattr(self, k).copy() for k in _ARRAYS}, frame_size=self.frame_size,
+                         source=dict(self.source), model=self.model, options=dict(self.options),
+                         people=copy.deepcopy(self.people))
 
     @property
     def n_frames(self) -> int:
@@ -97,6 +108,7 @@ class PoseTrack:
             "source": self.source,
             "model": self.model,
             "options": self.options,
+            "people": self.people,
         }
         return write_npz(path, meta, {k: getattr(self, k) for k in _ARRAYS})
 
@@ -105,4 +117,4 @@ class PoseTrack:
         meta, stored = read_npz(path)
         arrays = {k: stored[k] for k in _ARRAYS}
         return cls(frame_size=tuple(meta["frame_size"]), source=meta["source"],
-                   model=meta["model"], options=meta["options"], **arrays)
+                   model=meta["model"], options=meta["options"], people=meta.get("people", {}), **arrays)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from metrics.analysis import Analysis
@@ -24,6 +25,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--capture-fps", type=float, default=None,
                         help="frame rate the camera recorded at, for slow-motion clips stored at a lower rate")
     parser.add_argument("--model", help="pose .task bundle (default: the provisioned one)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes running the pose model, each on a time chunk of the clip")
 
 
 class _Stages:
@@ -75,7 +78,7 @@ def run(args) -> int:
     out = Path(args.output)
     _, analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
                             height_cm=args.height, capture_fps=args.capture_fps, model=args.model,
-                            progress=_Stages())
+                            progress=_Stages(), workers=max(1, args.workers))
     print(summary(analysis))
     print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")
     return 0
