@@ -219,7 +219,8 @@ class Gait:
         if np.array_equal(plain["frame_time_s"], plain["time_s"]):
             plain["frame_time_s"] = plain["time_s"]
         cleaned = CleanTrack(plain["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
-        return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides_from_contacts(contacts, plain.get("step_period_s")),
+        strides = strides_from_contacts(contacts, plain.get("step_period_s"))
+        return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides,
                    scale=Scale(**meta["scale"]), cleaned=cleaned, angles=angles)
 
 

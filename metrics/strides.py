@@ -66,8 +66,9 @@ def strides_from_contacts(contacts: list[Contact], step_period_s: float | None =
     >>> c = [Contact(f, t, t + 0.2, round(30 * t), round(30 * t) + 6, True)
     ...      for f, t in (("left", 0.1), ("right", 0.45), ("left", 0.8), ("left", 1.5), ("right", 1.85))]
     >>> [(s.foot, s.step_time_s is not None, s.stride_time_s is not None)
-    ...  for s in strides_from_contacts(c, 0.35)]
-    [('left', True, True), ('right', True, False), ('left', False, True), ('left', True, False), ('right', False, False)]
+    ...  for s in strides_from_contacts(c, 0.35)]  # doctest: +NORMALIZE_WHITESPACE
+    [('left', True, True), ('right', True, False), ('left', False, True),
+     ('left', True, False), ('right', False, False)]
     """
     measured = sorted((c for c in contacts if c.source != "interpolated"), key=lambda c: c.initial_contact_s)
     if step_period_s is None or not np.isfinite(step_period_s):
