@@ -23,6 +23,8 @@ from stridescope.settings import load_settings
 from stridescope.storage import NewSession, Repository
 from tests.conftest import GROUNDTRUTH, incoming
 
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
 CLIP = "zzzhushi_treadmill_side_portrait_30fps"
 LABELS = GROUNDTRUTH / f"{CLIP}.events.csv"
 

@@ -26,7 +26,7 @@ from stridescope.storage import NewSession, Repository
 from tests.conftest import incoming
 from tests.test_app_browser import CHROMIUM, Server, go, wait_idle
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.shared]
 playwright = pytest.importorskip("playwright.sync_api")
 
 CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
