@@ -72,8 +72,8 @@ def main() -> None:
         review = service.EventReview(auto.events, edited, [], [])
         stored = best_of(lambda: service.save_review(repo, repo.session(sid), review, {"action": "benchmark"},
                                                      track, gait))
-        print(f"correction stored (measure again + write analysis.json, strides.csv, review; new analysis row): "
-              f"{stored:.3f} s  ({stored / TARGET_S:.2f} x the 1 s target)")
+        print(f"correction stored (measure again + write analysis.json, gait.npz, strides.csv, review; "
+              f"new analysis row): {stored:.3f} s  ({stored / TARGET_S:.2f} x the 1 s target)")
 
 
 if __name__ == "__main__":
