@@ -49,12 +49,10 @@ def show(repo: Repository) -> None:
         "Plots": lambda: _plots(session, analysis),
         "Downloads": lambda: _downloads(repo, session),
     }
-    # Keyed so a correction's rerun stays on its tab; lazy so only the open tab does work.
-    tabs = st.tabs(list(sections), key=f"results-tab-{session.id}", on_change="rerun")
-    for tab, section in zip(tabs, sections.values()):
-        if tab.open:
-            with tab:
-                section()
+    # Keyed so the rerun after a correction stays on the tab it was made in.
+    for tab, section in zip(st.tabs(list(sections), key=f"results-tab-{session.id}"), sections.values()):
+        with tab:
+            section()
 
 
 def _header(session: SessionInfo, analysis: Analysis) -> None:
