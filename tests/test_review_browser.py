@@ -3,8 +3,8 @@ measures follow, restart, find the corrections kept, regenerate the report.
 
 Real clip: zzzhushi_treadmill_side_portrait_30fps (stored once through the service, as an upload
 would).  Expected values are computed here from the edited events by the definitions
-(cadence = 60 / mean step time, step = initial contact to the other foot's next one; contact
-time = median toe-off minus initial contact), not read from the analysis.
+(cadence = 60 / mean step time, a step from an initial contact to the next when that is the
+other foot's; contact time = median toe-off minus initial contact), not read from the analysis.
 Screenshots go to ``$STRIDESCOPE_SCREENSHOTS`` (default: a temporary folder).
 """
 
@@ -33,9 +33,12 @@ CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
 
 
 def cadence_spm(events) -> float:
+    """60 / mean step time over steps from one initial contact to the next, when that is the other
+    foot's and not a gap (at most 1.45 median steps: a missing contact leaves no step)."""
     ics = sorted((e for e in events if e.kind == "initial_contact"), key=lambda e: e.time_s)
-    steps = [nxt.time_s - e.time_s for e in ics
-             for nxt in [next((d for d in ics if d.time_s > e.time_s and d.foot != e.foot), None)] if nxt]
+    pairs = [(a, b) for a, b in zip(ics, ics[1:]) if a.foot != b.foot]
+    usual = statistics.median(b.time_s - a.time_s for a, b in pairs)
+    steps = [b.time_s - a.time_s for a, b in pairs if b.time_s - a.time_s <= 1.45 * usual]
     return 60 / statistics.mean(steps)
 
 
