@@ -327,5 +327,10 @@ def with_contacts(g: Gait, contacts: list[Contact]) -> Gait:
         contacts = [replace(c, initial_contact_frame=int(np.searchsorted(g.time_s, c.initial_contact_s - 1e-9)),
                             toe_off_frame=int(np.searchsorted(g.time_s, c.toe_off_s + 1e-9)) - 1) for c in contacts]
     tilt = ground_line_tilt(g.xy, contacts) if g.view.kind == "side" else 0.0
-    return replace(g, contacts=contacts, strides=strides_from_contacts(contacts, g.step_period_s),
-                   ground_tilt_deg=tilt)
+    return on_given_contacts(replace(g, contacts=contacts, ground_tilt_deg=tilt))
+
+
+def on_given_contacts(g: Gait) -> Gait:
+    """A person's contacts set the rhythm: steps pair by their own intervals and cadence comes from
+    their steps, not from the track's periodicity estimate (which they were given to overrule)."""
+    return replace(g, step_period_s=None, strides=strides_from_contacts(g.contacts))

@@ -22,7 +22,7 @@ from metrics.crowd import crowd_notes
 from metrics.event_io import contacts_from_events
 from metrics.events import EventParams
 from metrics.findings import assess
-from metrics.gait import Gait, build_gait
+from metrics.gait import Gait, build_gait, on_given_contacts
 from metrics.quality import quality_notes
 from metrics.registry import SPECS
 from metrics.summary import per_stride_values, summarise
@@ -93,6 +93,8 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params, contacts=contacts)
+    if contacts is not None:
+        g = on_given_contacts(g)
     return Analysed(g, analysis_of(g, track, excluded))
 
 
