@@ -142,6 +142,8 @@ class Analysis:
     model: str = ""
     software: dict = field(default_factory=dict)  # {"stridescope": version, ...}
     schema_version: int = SCHEMA_VERSION
+    # Set when a person reviewed the events: counts of changes, when, the automatic events (metrics.event_io).
+    events_review: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

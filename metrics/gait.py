@@ -319,3 +319,19 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,
                 setting, tilt, cleaned, tuple(frame_size), angles=view_angles(xy, the_view.kind, the_view.forward),
                 frame_time_s=frame_time_s, step_period_s=period)
+
+
+def with_contacts(g: Gait, contacts: list[Contact]) -> Gait:
+    """``g`` on other contacts (e.g. a person's, frames of the clip): its cleaning, view, scale and
+    angles kept, so no work per frame.  On a resampled clip the frames move to the grid by time."""
+    if g.resampled:
+        contacts = [replace(c, initial_contact_frame=int(np.searchsorted(g.time_s, c.initial_contact_s - 1e-9)),
+                            toe_off_frame=int(np.searchsorted(g.time_s, c.toe_off_s + 1e-9)) - 1) for c in contacts]
+    tilt = ground_line_tilt(g.xy, contacts) if g.view.kind == "side" else 0.0
+    return on_given_contacts(replace(g, contacts=contacts, ground_tilt_deg=tilt))
+
+
+def on_given_contacts(g: Gait) -> Gait:
+    """A person's contacts set the rhythm: steps pair by their own intervals and cadence comes from
+    their steps, not from the track's periodicity estimate (which they were given to overrule)."""
+    return replace(g, step_period_s=None, strides=strides_from_contacts(g.contacts))

@@ -8,6 +8,8 @@ the :class:`Analysis` is what was measured (``analysis.json``).
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NamedTuple
@@ -17,9 +19,10 @@ import numpy as np
 from metrics import foot_strike
 from metrics.analysis import Analysis, GaitEvent, Metric, Stride
 from metrics.crowd import crowd_notes
+from metrics.event_io import contacts_from_events
 from metrics.events import EventParams
 from metrics.findings import assess
-from metrics.gait import Gait, build_gait
+from metrics.gait import Gait, build_gait, on_given_contacts
 from metrics.quality import quality_notes
 from metrics.registry import SPECS
 from metrics.summary import per_stride_values, summarise
@@ -42,12 +45,13 @@ def events_of(g: Gait) -> list[GaitEvent]:
     """Initial contacts and toe-offs actually seen (not cut by the clip's ends), in time order."""
     events = []
     for c in g.contacts:
+        digits = 6 if c.source == "user" else 4  # a person's events keep their frame's time exactly
         if c.initial_contact_frame > 0:
-            events.append(GaitEvent(c.foot, "initial_contact", _ic_frame(g, c), round(c.initial_contact_s, 4),
-                                    **_source(c)))
+            events.append(GaitEvent(c.foot, "initial_contact", _ic_frame(g, c), round(c.initial_contact_s, digits),
+                                    c.source))
         if c.complete or c.initial_contact_frame == 0:
             if c.toe_off_frame < len(g.time_s) - 1:
-                events.append(GaitEvent(c.foot, "toe_off", _to_frame(g, c), round(c.toe_off_s, 4), **_source(c)))
+                events.append(GaitEvent(c.foot, "toe_off", _to_frame(g, c), round(c.toe_off_s, digits), c.source))
     return sorted(events, key=lambda e: e.time_s)
 
 
@@ -57,11 +61,6 @@ def _ic_frame(g: Gait, c) -> int:
 
 def _to_frame(g: Gait, c) -> int:
     return g.clip_frame(c.toe_off_frame, c.toe_off_s, first_after=False)
-
-
-def _source(c) -> dict:
-    """The contact's ``source`` for its events, once both carry one (CONTRACTS.md 1)."""
-    return {"source": c.source} if hasattr(c, "source") and "source" in GaitEvent.__dataclass_fields__ else {}
 
 
 def strides_of(g: Gait, per_stride: dict[str, list[float | None]]) -> list[Stride]:
@@ -84,15 +83,28 @@ class Analysed(NamedTuple):
 
 
 def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
-            height_cm: float | None = None, params: EventParams = EventParams()) -> Analysed:
-    """The :class:`Gait` of a :class:`vision.track.PoseTrack` and everything Stridescope measures on it."""
+            height_cm: float | None = None, params: EventParams = EventParams(),
+            events: list[GaitEvent] | None = None, excluded: Collection[tuple[str, int]] = ()) -> Analysed:
+    """The :class:`Gait` of a :class:`vision.track.PoseTrack` and everything Stridescope measures on it.
+
+    ``events`` given (a person's, :mod:`metrics.event_io`) replace the detected ones; ``excluded``
+    strides, named by ``(foot, initial_contact_frame)``, are left out of every measure.
+    """
+    contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
-                   treadmill_speed_kmh, height_cm, params)
-    return Analysed(g, analysis_of(g, track))
+                   treadmill_speed_kmh, height_cm, params, contacts=contacts)
+    if contacts is not None:
+        g = on_given_contacts(g)
+    return Analysed(g, analysis_of(g, track, excluded))
 
 
-def analysis_of(g: Gait, track) -> Analysis:
-    """Measures, findings and capture notes of a gait (``track``: the pose track it was built from)."""
+def analysis_of(g: Gait, track, excluded: Collection[tuple[str, int]] = ()) -> Analysis:
+    """Measures, findings and capture notes of a gait (``track``: the pose track it was built from),
+    without the ``excluded`` strides."""
+    if excluded:
+        left_out = set(map(tuple, excluded))
+        kept = [s for s in g.strides if (s.foot, s.contact.initial_contact_frame) not in left_out]
+        g = replace(g, strides=[replace(s, index=k) for k, s in enumerate(kept)])
     metrics, per_stride = measure(g)
     quality = crowd_notes(getattr(track, "people", {})) + quality_notes(g, metrics, track.detected_fraction)
     found, not_assessable = assess(metrics, per_stride, quality)
@@ -108,9 +120,10 @@ def analysis_of(g: Gait, track) -> Analysis:
 
 
 def analyze_track(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
-                  height_cm: float | None = None, params: EventParams = EventParams()) -> Analysis:
+                  height_cm: float | None = None, params: EventParams = EventParams(),
+                  events: list[GaitEvent] | None = None, excluded: Collection[tuple[str, int]] = ()) -> Analysis:
     """Everything Stridescope measures on a :class:`vision.track.PoseTrack` (the analysis of :func:`analyze`)."""
-    return analyze(track, view, treadmill_speed_kmh, height_cm, params).analysis
+    return analyze(track, view, treadmill_speed_kmh, height_cm, params, events, excluded).analysis
 
 
 def _version() -> str:

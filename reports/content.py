@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from metrics.analysis import Analysis
+from metrics.review import review_text
 from reports.labels import fmt, reference_text, title
 
 if TYPE_CHECKING:  # drawing stills needs OpenCV; the report's text does not
@@ -76,6 +77,8 @@ def clip_facts(a: Analysis) -> list[tuple[str, str]]:
                              ("height_cm", "Runner height", " cm")):
         if a.scale.get(key) is not None:
             rows.append((label, f"{a.scale[key]:g}{unit}"))
+    reviewed = review_text(a)
+    rows.append(("Gait events", reviewed[0].upper() + reviewed[1:] if reviewed else "detected automatically"))
     rows.append(("Model / software", f"{a.model or 'n/a'} · stridescope {a.software.get('stridescope', '?')}"))
     return rows
 

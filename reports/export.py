@@ -28,6 +28,8 @@ def summary(analysis: Analysis) -> dict:
         "findings": [vars(f) for f in analysis.findings],
         "quality": [vars(q) for q in analysis.quality],
         "n_strides": len(analysis.strides), "n_events": len(analysis.events),
+        "events_review": analysis.events_review and {k: v for k, v in analysis.events_review.items()
+                                                     if k not in ("automatic_events", "history")},
     }
 
 

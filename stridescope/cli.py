@@ -26,6 +26,7 @@ COMMANDS = {
     "report": "report",
     "compare": "compare",
     "batch": "batch",
+    "events": "events",
 }
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from metrics.event_io import read_events_csv
 from metrics.measure import Analysed, analyze, write_strides_csv
+from metrics.review import reviewed_analysis
 from reports.report import ANALYSIS_FILE, GAIT_FILE, POSE_FILE
 from vision.extract import pose_track
 from vision.people import keep_runner
@@ -36,6 +38,7 @@ def analyze_clip(
     clip_sha256: str | None = None,
     recorded_path: str | Path | None = None,
     workers: int = 1,
+    events_csv: str | Path | None = None,
 ) -> Analysed:
     """Analyse ``clip`` and write its files into ``out_dir`` (created if needed); return its gait and analysis.
 
@@ -43,6 +46,8 @@ def analyze_clip(
     (it is hashed once either way); ``recorded_path`` is the path
     ``analysis.json`` names for the clip, when it will live elsewhere (a store).
     ``workers`` > 1 runs the pose model on that many processes (:mod:`vision.parallel`).
+    With ``events_csv`` (:mod:`metrics.event_io` format) its events are used instead of detected
+    ones; a bad file raises :class:`metrics.event_io.EventsError` before anything is written.
     """
     report = progress or (lambda stage, done, total: None)
     track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256, workers=workers,
@@ -50,8 +55,11 @@ def analyze_clip(
     track = keep_runner(track)  # a track that jumped to another person keeps only the runner's frames
     if recorded_path is not None:
         track.source["path"] = str(recorded_path)
+    events = None if events_csv is None else read_events_csv(events_csv, track.time_s)
     report("metrics", 0, 1)
-    result = analyze(track, view=view, treadmill_speed_kmh=treadmill_speed_kmh, height_cm=height_cm)
+    options = {"view": view, "treadmill_speed_kmh": treadmill_speed_kmh, "height_cm": height_cm}
+    result = analyze(track, **options) if events is None else \
+        reviewed_analysis(track, events, source=f"file {Path(events_csv).name}", **options)
     report("metrics", 1, 1)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

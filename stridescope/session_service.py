@@ -18,21 +18,24 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
 import stridescope
-from metrics.analysis import Analysis
+from metrics.analysis import Analysis, GaitEvent
 from metrics.gait import Gait
+from metrics.measure import Analysed, write_strides_csv
+from metrics.review import reviewed_analysis
 from reports.annotate import annotated_frame, default_annotators
 from reports.compare_report import COMPARISON_JSON, write_comparison
 from reports.report import AnalysisFiles, build_report, legacy_gait
 from reports.state import ClipStates
 from stridescope import uploads
-from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, POSE_FILE, analyze_clip
+from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, POSE_FILE, STRIDES_FILE, analyze_clip
 from stridescope.storage import AnalysisMeta, NewSession, Repository, SessionInfo
 from vision.errors import InputError
 from vision.extract import file_sha256
@@ -196,15 +199,21 @@ def _write_comparison(before: SessionInfo, after: SessionInfo, out: Path,
                       progress: StageProgress | None) -> None:
     """The files of a comparison, as ``stridescope compare`` writes them, into ``out``."""
     out.mkdir(parents=True)
-    labels = tuple(f"{word} · {s.recorded_at.astimezone():%d %b %Y}"
-                   for word, s in (("before", before), ("after", after)))
     a, b = (stored_files(s) for s in (before, after))
+    labels = tuple(f"{word} · {s.recorded_at.astimezone():%d %b %Y}" + _reviewed_label(files.analysis)
+                   for word, s, files in (("before", before, a), ("after", after, b)))
     try:
         write_comparison(a.analysis, a.gait, b.analysis, b.gait, out, labels=labels,
                          clips=(before.clip_path, after.clip_path),
                          progress=lambda done, total: _report(progress, "side-by-side replay", done, total))
     except ValueError as e:  # no stride to align on
         raise NotComparableError(f"these two sessions cannot be shown side by side: {e}") from e
+
+
+def _reviewed_label(analysis: Analysis) -> str:
+    """`` · events reviewed (3 changed)`` for a comparison's labels, or nothing."""
+    r = analysis.events_review
+    return f" · events reviewed ({r['changed']} changed)" if r and r.get("reviewed") else ""
 
 
 @dataclass
@@ -256,3 +265,137 @@ class FrameStepper:
             if i == index:
                 return rgb
         raise IndexError(f"frame {index} could not be decoded")
+
+
+# -- reviewing the events of a stored session --------------------------------------------------------------
+#
+# A session's first analysis holds the automatic events.  Each correction stores a newer analysis
+# of the session, measured again from the stored pose track on the corrected events, beside
+# ``events_review.json`` (automatic and corrected events, strides left out, what changed when);
+# the previous corrected analysis is replaced, so a session keeps at most two.  The replay and
+# report are carried over until regenerated on request.
+
+REVIEW_FILE = "events_review.json"
+QUICK_ROLES = (ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, REVIEW_FILE)  # rewritten on every correction
+
+
+@dataclass
+class EventReview:
+    """A person's events of one session and how they came to be."""
+
+    automatic: list[GaitEvent]
+    events: list[GaitEvent]
+    excluded: list[tuple[str, int]] = field(default_factory=list)  # (foot, initial_contact_frame)
+    history: list[dict] = field(default_factory=list)  # {"at", "action", ...} oldest first
+    reports_current: bool = True  # replay and report show these events
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.history)
+
+    def to_dict(self) -> dict:
+        return {"automatic": [asdict(e) for e in self.automatic], "events": [asdict(e) for e in self.events],
+                "excluded": [list(x) for x in self.excluded], "history": self.history,
+                "reports_current": self.reports_current}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> EventReview:
+        return cls([GaitEvent(**e) for e in d["automatic"]], [GaitEvent(**e) for e in d["events"]],
+                   [(foot, int(frame)) for foot, frame in d.get("excluded", [])], list(d.get("history", [])),
+                   bool(d.get("reports_current", False)))
+
+
+def event_review(session: SessionInfo) -> EventReview:
+    """The session's review: as stored, or a fresh one on the automatic events."""
+    stored = session.file(REVIEW_FILE)
+    if stored is not None:
+        return EventReview.from_dict(json.loads(stored.read_text()))
+    events = load_analysis(session).events
+    return EventReview(list(events), list(events))
+
+
+def session_track(session: SessionInfo) -> PoseTrack:
+    return PoseTrack.load(session.file(POSE_FILE))
+
+
+def session_gait(session: SessionInfo) -> Gait:
+    """The session's stored :class:`Gait` (cleaned once when analysed), reused for every correction."""
+    return stored_files(session).gait
+
+
+def _options(session: SessionInfo) -> dict:
+    return {"view": session.view_requested, "treadmill_speed_kmh": session.treadmill_speed_kmh,
+            "height_cm": session.height_cm}
+
+
+def recompute(session: SessionInfo, review: EventReview, track: PoseTrack | None = None,
+              at: datetime | None = None, gait: Gait | None = None) -> Analysed:
+    """The session measured again on ``review``'s events from its stored pose track (no pose model)."""
+    track = track or session_track(session)
+    result = reviewed_analysis(
+        track, review.events, excluded=review.excluded, source="reviewed in the app", automatic=review.automatic,
+        history=review.history, at=at, gait=gait or session_gait(session), **_options(session))
+    result.analysis.clip = load_analysis(session).clip  # names the stored clip
+    return result
+
+
+def save_review(repo: Repository, session: SessionInfo, review: EventReview, action: dict,
+                track: PoseTrack | None = None, gait: Gait | None = None) -> SessionInfo:
+    """Store ``review`` after the edit ``action`` (e.g. ``{"action": "move", ...}``); return the session as stored.
+
+    The measures, findings and per-stride table are made again at once; the replay, report
+    figures, report and exports are kept as they were, marked out of date.
+    """
+    now = datetime.now(UTC)
+    review = replace(review, history=[*review.history, {"at": now.isoformat(timespec="seconds"), **action}],
+                     reports_current=False)
+    track = track or session_track(session)
+    gait, analysis = recompute(session, review, track, at=now, gait=gait)
+    with repo.workspace() as work:
+        _write_quick(analysis, gait, review, work)
+        keep = {role: sha for role, sha in repo.analysis_files(session.analysis_id).items()
+                if role not in QUICK_ROLES}
+        _store(repo, session, work, analysis, keep)
+    return repo.session(session.id)
+
+
+def regenerate_reports(repo: Repository, session: SessionInfo, progress: StageProgress | None = None) -> SessionInfo:
+    """Make the replay, stills, plots, report and exports again for the session's current events."""
+    review = replace(event_review(session), reports_current=True)
+    files = stored_files(session)
+    analysis, gait, track = files.analysis, files.gait, files.track
+    with repo.workspace() as work:
+        _write_quick(analysis, gait, review, work)
+        build_report(analysis, gait, track, work, clip=session.clip_path, athlete=session.athlete_name,
+                     progress=lambda step: lambda done, total: _report(progress, step, done, total))
+        _store(repo, session, work, analysis, {POSE_FILE: repo.analysis_files(session.analysis_id)[POSE_FILE]})
+    return repo.session(session.id)
+
+
+def revert_to_automatic(repo: Repository, session: SessionInfo) -> SessionInfo:
+    """Back to the automatic events: the corrected analyses are deleted, the first one is shown again."""
+    first, *later = repo.analysis_ids(session.id)
+    if later:
+        with repo.workspace() as work:
+            repo.add_analysis(session.id, work, _meta_of(repo, session, first), keep=repo.analysis_files(first),
+                              replaces=later)
+    return repo.session(session.id)
+
+
+def _meta_of(repo: Repository, session: SessionInfo, analysis_id: int) -> AnalysisMeta:
+    """The first analysis's facts, read back from its own analysis.json."""
+    path = repo.files.path(repo.analysis_files(analysis_id)[ANALYSIS_FILE])
+    return analysis_meta(Analysis.load(path))
+
+
+def _write_quick(analysis: Analysis, gait: Gait, review: EventReview, out: Path) -> None:
+    """analysis.json, gait.npz, strides.csv and the review: what a correction changes at once."""
+    analysis.save(out / ANALYSIS_FILE)
+    gait.save(out / GAIT_FILE)
+    write_strides_csv(analysis, out / STRIDES_FILE)
+    (out / REVIEW_FILE).write_text(json.dumps(review.to_dict(), indent=1))
+
+
+def _store(repo: Repository, session: SessionInfo, work: Path, analysis: Analysis, keep: dict[str, str]) -> None:
+    first, *later = repo.analysis_ids(session.id)
+    repo.add_analysis(session.id, work, analysis_meta(analysis), keep=keep, replaces=later)

@@ -294,21 +294,9 @@ class Repository:
         call added to the store are removed again and no row is written.
         """
         added: list[str] = []
-
-        def put(path: Path, sha256: str | None = None) -> tuple[str, int]:
-            size = path.stat().st_size
-            sha, is_new = self.files.put(path, sha256)
-            if is_new:
-                added.append(sha)
-            return sha, size
-
         try:
-            clip_sha, clip_bytes = put(clip, clip_sha256)
-            stored = [
-                StoredFile(role=p.relative_to(out_dir).as_posix(), sha256=sha, size=size)
-                for p in sorted(out_dir.rglob("*")) if p.is_file()
-                for sha, size in [put(p)]
-            ]
+            clip_sha, clip_bytes = self._put(clip, added, clip_sha256)
+            stored = self._put_folder(out_dir, added)
             with Session(self.engine) as db, db.begin():
                 athlete = self._athlete(db, new.athlete_name)
                 session = GaitSession(
@@ -328,6 +316,66 @@ class Repository:
             self._remove_unreferenced(added)
             raise
 
+    def _put(self, path: Path, added: list[str], sha256: str | None = None) -> tuple[str, int]:
+        """Move one file into the store (``sha256``: its hash, if known); note its hash in ``added``
+        if the store lacked it."""
+        size = path.stat().st_size
+        sha, is_new = self.files.put(path, sha256)
+        if is_new:
+            added.append(sha)
+        return sha, size
+
+    def _put_folder(self, out_dir: Path, added: list[str]) -> list[StoredFile]:
+        return [StoredFile(role=p.relative_to(out_dir).as_posix(), sha256=sha, size=size)
+                for p in sorted(out_dir.rglob("*")) if p.is_file()
+                for sha, size in [self._put(p, added)]]
+
+    def add_analysis(self, session_id: int, out_dir: Path, meta: AnalysisMeta, keep: dict[str, str] | None = None,
+                     replaces: list[int] = ()) -> int:
+        """A newer analysis of a stored session (e.g. on events a person corrected); return its id.
+
+        Files under ``out_dir`` are moved into the store; ``keep`` maps further roles to files
+        already stored (by hash).  The analyses ``replaces`` of the same session are deleted in
+        the same transaction.  On failure nothing changes.
+        """
+        added: list[str] = []
+        try:
+            stored = self._put_folder(out_dir, added)
+            roles = {f.role for f in stored}
+            stored += [StoredFile(role=role, sha256=sha, size=self.files.path(sha).stat().st_size)
+                       for role, sha in (keep or {}).items() if role not in roles]
+            with Session(self.engine) as db, db.begin():
+                session = db.get(GaitSession, session_id)
+                if session is None:
+                    raise ValueError(f"session {session_id} is not stored")
+                old = [a for a in session.analyses if a.id in set(replaces)]
+                gone = [f.sha256 for a in old for f in a.files]
+                for a in old:
+                    session.analyses.remove(a)
+                record = AnalysisRecord(model=meta.model, code_version=meta.code_version, software=meta.software,
+                                        view_kind=meta.view_kind, summary=meta.summary, files=stored)
+                session.analyses.append(record)
+                db.flush()
+                new_id = record.id
+        except BaseException:
+            self._remove_unreferenced(added)
+            raise
+        self._forget_comparisons(replaces)
+        self._remove_unreferenced(gone)
+        return new_id
+
+    def analysis_files(self, analysis_id: int) -> dict[str, str]:
+        """Role -> hash of the files of one analysis."""
+        with Session(self.engine) as db:
+            return dict(db.execute(select(StoredFile.role, StoredFile.sha256)
+                                   .where(StoredFile.analysis_id == analysis_id)).all())
+
+    def analysis_ids(self, session_id: int) -> list[int]:
+        """The session's analyses, oldest first (the first is the automatic one)."""
+        with Session(self.engine) as db:
+            return list(db.scalars(select(AnalysisRecord.id).where(AnalysisRecord.session_id == session_id)
+                                   .order_by(AnalysisRecord.id)))
+
     @staticmethod
     def _athlete(db: Session, name: str) -> Athlete:
         name = " ".join(name.split())
@@ -344,11 +392,14 @@ class Repository:
             analysis_ids = [a.id for a in s.analyses]
             hashes = [s.clip_sha256] + [f.sha256 for a in s.analyses for f in a.files]
             db.delete(s)
+        self._forget_comparisons(analysis_ids)
+        self._remove_unreferenced(hashes)
+
+    def _forget_comparisons(self, analysis_ids: list[int]) -> None:
         for a_id in analysis_ids:
             for cached in self.comparisons_root.glob("*"):
                 if str(a_id) in cached.name.split("-"):
                     shutil.rmtree(cached, ignore_errors=True)
-        self._remove_unreferenced(hashes)
 
     def comparison_dir(self, analysis_a: int, analysis_b: int) -> Path:
         """Where the comparison of two analyses is cached (it can always be made again)."""

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from metrics.analysis import Analysis
+from metrics.review import review_text
 from reports.content import not_assessable_lines
 from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
@@ -27,6 +28,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--model", help="pose .task bundle (default: the provisioned one)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes running the pose model, each on a time chunk of the clip")
+    parser.add_argument("--events", metavar="EVENTS.csv",
+                        help="use these initial contacts and toe-offs instead of detecting them "
+                             "(columns frame, time_s, event IC/TO, foot_body_side left/right)")
 
 
 class _Stages:
@@ -44,7 +48,9 @@ class _Stages:
 def summary(a: Analysis) -> str:
     """The readable summary: view, findings first, then the metric table, then capture notes."""
     lines = [f"{Path(a.clip.get('path', '')).name}: {a.view['kind']} view, {a.view.get('setting', '')}, "
-             f"{len(a.strides)} strides, runner detected in {100 * a.detected_fraction:.0f}% of frames", ""]
+             f"{len(a.strides)} strides, runner detected in {100 * a.detected_fraction:.0f}% of frames"]
+    lines += [review] if (review := review_text(a)) else []
+    lines.append("")
     lines.append("Findings")
     lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
         "  none: every measure is within its reference range"]
@@ -78,7 +84,8 @@ def run(args) -> int:
     out = Path(args.output)
     _, analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
                             height_cm=args.height, capture_fps=args.capture_fps, model=args.model,
-                            progress=_Stages(), workers=max(1, args.workers))
+                            progress=_Stages(), workers=max(1, args.workers),
+                            events_csv=args.events)
     print(summary(analysis))
     print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")
     return 0

@@ -1,14 +1,16 @@
-"""Results of one stored session: findings, the replay, frame stepping, measures, plots, downloads."""
+"""Results of one stored session: findings, the replay, frame stepping, event review, measures, plots, downloads."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from metrics.analysis import Analysis
+from metrics.review import review_text
 from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
+from stridescope.webapp import review
 from stridescope.webapp.common import KEY_METRICS, fitted, go_to, how_to_give, session_picker, table
 
 SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
@@ -16,13 +18,14 @@ QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
 CONFIDENCE = {"high": "● high", "medium": "◐ medium", "low": "○ low"}
 
 
+# Keyed by analysis: a correction of the events stores a newer analysis of the session.
 @st.cache_resource(max_entries=4)
-def _stepper(session_id: int, _session: SessionInfo) -> service.FrameStepper:
+def _stepper(analysis_id: int, _session: SessionInfo) -> service.FrameStepper:
     return service.FrameStepper(_session)
 
 
 @st.cache_data(max_entries=16)
-def _analysis(session_id: int, _session: SessionInfo) -> Analysis:
+def _analysis(analysis_id: int, _session: SessionInfo) -> Analysis:
     return service.load_analysis(_session)
 
 
@@ -33,23 +36,23 @@ def show(repo: Repository) -> None:
         st.info("No sessions yet: start with **New analysis**.")
         return
     session = session_picker(sessions, "Session", key="results_session")
-    analysis = _analysis(session.id, session)
+    analysis = _analysis(session.analysis_id, session)
     _header(session, analysis)
     _findings(analysis)
     _headline(analysis)
-    replay_tab, frames_tab, table_tab, plots_tab, files_tab = st.tabs(
-        ["Replay", "Frame by frame", "Measures", "Plots", "Downloads"])
-    with replay_tab:
-        _replay(session)
-    with frames_tab:
-        _frames(session)
-    with table_tab:
-        table(metric_rows(analysis))
-    with plots_tab:
-        _plots(session)
-    with files_tab:
-        _downloads(session)
-        _delete(repo, session)
+    sections = {
+        "Replay": lambda: _replay(repo, session),
+        "Frame by frame": lambda: _frames(session),
+        "Review events": lambda: review.show(repo, session, analysis, _stepper(session.analysis_id, session)),
+        "Measures": lambda: table(metric_rows(analysis)),
+        "Strides": lambda: table(stride_rows(analysis)),
+        "Plots": lambda: _plots(session, analysis),
+        "Downloads": lambda: _downloads(repo, session),
+    }
+    # Keyed so the rerun after a correction stays on the tab it was made in.
+    for tab, section in zip(st.tabs(list(sections), key=f"results-tab-{session.id}"), sections.values()):
+        with tab:
+            section()
 
 
 def _header(session: SessionInfo, analysis: Analysis) -> None:
@@ -64,6 +67,8 @@ def _header(session: SessionInfo, analysis: Analysis) -> None:
         st.caption(f"Notes: {session.notes}")
     st.caption(f"Analysed by Stridescope {session.code_version} with pose model {session.model}; "
                f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
+    if reviewed := review_text(analysis):
+        st.info(reviewed[0].upper() + reviewed[1:] + ".")
     for note in analysis.quality:
         QUALITY.get(note.severity, st.warning)(" ".join(filter(None, (note.message, how_to_give(note.needs)))))
 
@@ -104,7 +109,16 @@ def metric_rows(analysis: Analysis) -> list[dict]:
     return rows
 
 
-def _replay(session: SessionInfo) -> None:
+def stride_rows(analysis: Analysis) -> list[dict]:
+    """The per-stride table: each stride's events and the key measures."""
+    names = [k for k in KEY_METRICS if any(s.values.get(k) is not None for s in analysis.strides)]
+    return [{"Stride": s.index + 1, "Foot": s.foot, "Initial contact": s.initial_contact_frame,
+             "Toe-off": s.toe_off_frame, "Next contact": s.next_initial_contact_frame,
+             **{title(k): s.values.get(k) for k in names}} for s in analysis.strides]
+
+
+def _replay(repo: Repository, session: SessionInfo) -> None:
+    review.stale_reports_notice(repo, session, "replay")
     replay = session.file("replay.mp4")
     if replay is None:
         st.info("This session has no annotated replay.")
@@ -114,12 +128,12 @@ def _replay(session: SessionInfo) -> None:
 
 
 def _clip_size(session: SessionInfo) -> tuple[int, int]:
-    clip = _analysis(session.id, session).clip
+    clip = _analysis(session.analysis_id, session).clip
     return clip["width"], clip["height"]
 
 
 def _frames(session: SessionInfo) -> None:
-    stepper = _stepper(session.id, session)
+    stepper = _stepper(session.analysis_id, session)
     key = f"frame-{session.id}"
     last = stepper.n_frames - 1
     st.session_state.setdefault(key, 0)
@@ -136,7 +150,10 @@ def _frames(session: SessionInfo) -> None:
         st.image(frame, caption=f"frame {index} of {last} · {stepper.time_of(index):.3f} s", width="stretch")
 
 
-def _plots(session: SessionInfo) -> None:
+def _plots(session: SessionInfo, analysis: Analysis) -> None:
+    if not service.event_review(session).reports_current:
+        review.live_plots(analysis)
+        return
     plots = sorted((role, path) for role, path in session.files.items()
                    if role.endswith(".png") and "plot" in role)
     if not plots:
@@ -155,7 +172,8 @@ DOWNLOADS = [  # (label, role, MIME type)
 ]
 
 
-def _downloads(session: SessionInfo) -> None:
+def _downloads(repo: Repository, session: SessionInfo) -> None:
+    review.stale_reports_notice(repo, session, "downloads")
     stem = f"stridescope-{session.id}"
     for label, role, mime in DOWNLOADS:
         path = session.file(role)
@@ -163,6 +181,7 @@ def _downloads(session: SessionInfo) -> None:
             # A callable is read only when clicked: replays are too big to hold per browser tab.
             st.download_button(label, path.read_bytes, file_name=f"{stem}-{role}", mime=mime,
                                key=f"dl-{role}", on_click="ignore")
+    _delete(repo, session)
 
 
 def _delete(repo: Repository, session: SessionInfo) -> None:

@@ -1,0 +1,213 @@
+"""Reviewing events in the app, in headless Chromium: delete, move and add events, see the timing
+measures follow, restart, find the corrections kept, regenerate the report.
+
+Real clip: zzzhushi_treadmill_side_portrait_30fps (stored once through the service, as an upload
+would).  Expected values are computed here from the edited events by the definitions
+(cadence = 60 / mean step time, a step from an initial contact to the next when that is the
+other foot's; contact time = median toe-off minus initial contact), not read from the analysis.
+Screenshots go to ``$STRIDESCOPE_SCREENSHOTS`` (default: a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from metrics.event_io import event_changes
+from metrics.review import add_event, delete_event, move_event
+from stridescope import session_service as service
+from stridescope.settings import load_settings
+from stridescope.storage import NewSession, Repository
+from tests.conftest import incoming
+from tests.test_app_browser import CHROMIUM, Server, go, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.shared]
+playwright = pytest.importorskip("playwright.sync_api")
+
+CLIP = "zzzhushi_treadmill_side_portrait_30fps.mp4"
+
+
+def cadence_spm(events) -> float:
+    """60 / mean step time over steps from one initial contact to the next, when that is the other
+    foot's and not a gap (at most 1.45 median steps: a missing contact leaves no step)."""
+    ics = sorted((e for e in events if e.kind == "initial_contact"), key=lambda e: e.time_s)
+    pairs = [(a, b) for a, b in zip(ics, ics[1:]) if a.foot != b.foot]
+    usual = statistics.median(b.time_s - a.time_s for a, b in pairs)
+    steps = [b.time_s - a.time_s for a, b in pairs if b.time_s - a.time_s <= 1.45 * usual]
+    return 60 / statistics.mean(steps)
+
+
+def contact_time_ms(events) -> float:
+    times = []
+    for foot in ("left", "right"):
+        mine = sorted((e for e in events if e.foot == foot), key=lambda e: e.frame)
+        times += [1000 * (b.time_s - a.time_s) for a, b in zip(mine, mine[1:])
+                  if a.kind == "initial_contact" and b.kind == "toe_off"]
+    return statistics.median(times)
+
+
+def shows_measures_of(page, events, timeout_s: float = 90) -> None:
+    """Until the review panel shows the cadence and contact time of ``events`` (event times are
+    stored to 0.1 ms, so contact times computed from them may differ by that much)."""
+    want = (cadence_spm(events), contact_time_ms(events))
+    line = page.get_by_text(re.compile(r"^On these events"))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        shown = [re.search(r"cadence ([\d.]+) steps/min .*ground contact time ([\d.]+) ms", text)
+                 for text in line.all_inner_texts()]  # while a rerun draws, the old line may linger
+        got = [(float(f[1]), float(f[2])) for f in shown if f]
+        if any(abs(c - want[0]) <= 0.011 and abs(t - want[1]) <= 0.15 for c, t in got):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app shows {got}, the edited events give {want}")
+        page.wait_for_timeout(500)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("STRIDESCOPE_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("review-app")
+    repo = Repository(load_settings({"STRIDESCOPE_DATA": str(root / "data")}))
+    service.analyse_file(repo, incoming(CLIP), NewSession("Zhu Shi", CLIP))
+    s = Server(root / "data", root / "streamlit.log")
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pg = browser.new_context(viewport={"width": 1400, "height": 2000}).new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(server.url)
+        pg.get_by_role("heading", name="Stridescope").wait_for()
+        yield pg
+        browser.close()
+
+
+def repository(server: Server) -> Repository:
+    return Repository(load_settings({"STRIDESCOPE_DATA": str(server.data_dir)}))
+
+
+def open_review(page) -> None:
+    go(page, "Results")
+    page.get_by_role("tab", name="Review events").click()
+    page.get_by_text(re.compile(r"^On these events")).wait_for()
+
+
+def choose_event(page, frame: int, foot: str, kind: str) -> None:
+    box = page.get_by_role("combobox", name="Event", exact=True)
+    box.click()
+    box.fill(f"frame {frame} · {foot} {kind}")  # the list shows only its first options
+    page.get_by_role("option", name=re.compile(rf"^frame {frame} · {foot} {kind}")).click()
+    playwright.expect(box).to_have_value(
+        re.compile(rf"^frame {frame} · {foot} {kind}"), timeout=60_000)
+    wait_idle(page)
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def test_deleting_moving_and_adding_events_changes_the_measures_and_survives_a_restart(page, server, shots):
+    repo = repository(server)
+    session = repo.sessions()[0]
+    time_s = service.session_track(session).time_s
+    events = automatic_events = service.event_review(session).events
+    open_review(page)
+    shows_measures_of(page, events)
+    automatic = (cadence_spm(events), contact_time_ms(events))
+
+    # A contact the therapist judges false: its initial contact goes, and its toe-off with it.
+    ic = next(e for e in events if e.kind == "initial_contact" and e.foot == "left" and e.frame > 150)
+    choose_event(page, ic.frame, "left", "initial contact")
+    click(page, "Delete")
+    events = delete_event(events, ic, time_s)
+    shows_measures_of(page, events)
+    wait_idle(page)
+    page.screenshot(path=str(shots / "review-1-deleted.png"), full_page=True)
+
+    # A toe-off one frame late, then the initial contact added back at its frame.
+    to = next(e for e in events if e.kind == "toe_off" and e.foot == "right" and e.frame > 200)
+    choose_event(page, to.frame, "right", "toe-off")
+    click(page, "+1 frame")
+    events = move_event(events, to, +1, time_s)
+    shows_measures_of(page, events)
+
+    playwright.expect(page.get_by_role("combobox", name="Event", exact=True)).to_have_value(
+        re.compile(rf"^frame {to.frame + 1} · right toe-off"))  # the moved event stays chosen, in view
+    page.get_by_text(re.compile(rf"^frame {to.frame + 1} of \d+")).wait_for()
+
+    # Jump to the event before the deleted contact, then step to its frame and add the contact back.
+    before = max((e for e in events if e.frame < ic.frame), key=lambda e: e.frame)
+    choose_event(page, before.frame, before.foot, {"initial_contact": "initial contact"}.get(before.kind, "toe-off"))
+    click(page, "Go to")
+    page.get_by_text(re.compile(rf"^frame {before.frame} of \d+")).wait_for()
+    for n in range(before.frame + 1, ic.frame + 1):
+        page.locator(f".st-key-review-next-{session.id} button").first.click()
+        page.get_by_text(re.compile(rf"^frame {n} of \d+")).wait_for()
+        wait_idle(page)
+    page.get_by_text(f"Add at frame {ic.frame}").wait_for()
+    page.get_by_text("left", exact=True).first.click()  # foot
+    page.get_by_text("initial contact", exact=True).last.click()  # event kind
+    click(page, "Add")
+    events = add_event(events, "left", "initial_contact", ic.frame, time_s)
+    shows_measures_of(page, events)
+    changed = event_changes(automatic_events, events).total  # the IC added back is the automatic one again
+    assert changed == 2
+    page.get_by_text(re.compile(rf"Events reviewed: {changed} of {len(automatic_events)} automatic events "
+                                r"changed \(1 moved, 1 removed\)")).first.wait_for()
+    assert (cadence_spm(events), contact_time_ms(events)) != automatic
+    wait_idle(page)
+    page.screenshot(path=str(shots / "review-2-edited.png"), full_page=True)
+
+    server.stop()
+    server.start()
+    page.goto(server.url)
+    page.get_by_role("heading", name="Stridescope").wait_for()
+    open_review(page)
+    shows_measures_of(page, events)
+    page.get_by_text("History (3 changes)").wait_for()
+    wait_idle(page)
+    page.screenshot(path=str(shots / "review-3-after-restart.png"), full_page=True)
+    stored = service.event_review(repository(server).sessions()[0]).events
+    assert [(e.foot, e.kind, e.frame) for e in stored] == [(e.foot, e.kind, e.frame) for e in events]
+
+
+def test_the_report_regenerated_on_request_says_the_events_were_reviewed(page, server, shots):
+    go(page, "Results")
+    page.get_by_role("tab", name="Downloads").click()
+    page.get_by_text("still show the events before your corrections").first.wait_for()
+    page.get_by_role("button", name="Regenerate replay and report").last.click()
+    page.get_by_text("still show the events before your corrections").first.wait_for(state="detached",
+                                                                                     timeout=600_000)
+    wait_idle(page)
+    session = repository(server).sessions()[0]
+    html = session.file("report.html").read_text()
+    assert re.search(r"Events reviewed: 2 of \d+ automatic events changed", html)
+    assert service.event_review(session).reports_current
+    page.screenshot(path=str(shots / "review-4-regenerated.png"), full_page=True)
+
+
+def test_one_click_back_to_automatic(page, server, shots):
+    open_review(page)
+    click(page, "Back to automatic events")
+    page.get_by_text("Automatic events: nobody has changed them.").wait_for()
+    session = repository(server).sessions()[0]
+    assert session.file(service.REVIEW_FILE) is None
+    assert service.load_analysis(session).events_review is None
