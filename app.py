@@ -19,5 +19,8 @@ PAGES = {
     "Athletes": athletes.show,
 }
 
-if common.password_ok(load_settings()):
-    PAGES[common.current_page(list(PAGES))](common.repository())
+if common.password_ok(settings := load_settings()):
+    page = common.current_page(list(PAGES))
+    with st.sidebar:
+        home.sample_progress(settings)
+    PAGES[page](common.repository())

@@ -6,8 +6,7 @@ import math
 import os
 import sys
 
-from stridescope.progress import ProgressBar
-from stridescope.session_service import import_samples
+from stridescope import sample_import
 from stridescope.settings import ROOT, load_settings
 from stridescope.storage import Repository
 from vision.model import resolve_model
@@ -21,8 +20,8 @@ def add_arguments(parser) -> None:
                         help="address to listen on; use 0.0.0.0 to serve a clinic network "
                              "(then set STRIDESCOPE_PASSWORD_HASH, see `stridescope hash-password`)")
     parser.add_argument("--samples", action="store_true",
-                        help="first analyse the bundled sample clips not analysed yet, "
-                             "so every page has something to show")
+                        help="analyse the bundled sample clips not analysed yet in the background "
+                             "(the app shows their progress), so every page has something to show")
 
 
 def streamlit_argv(args, max_upload_mb: float) -> list[str]:
@@ -35,12 +34,6 @@ def streamlit_argv(args, max_upload_mb: float) -> list[str]:
     ]
 
 
-def _terminal_progress(clip):
-    """Progress bars on the terminal for one sample clip, one bar per stage."""
-    bars: dict[str, ProgressBar] = {}
-    return lambda stage, done, total: bars.setdefault(stage, ProgressBar(f"{clip.stem}: {stage}"[:40]))(done, total)
-
-
 def run(args) -> int:
     settings = load_settings()
     if args.address not in ("localhost", "127.0.0.1", "::1") and not settings.password_hash:
@@ -48,8 +41,10 @@ def run(args) -> int:
               "(set STRIDESCOPE_PASSWORD_HASH)", file=sys.stderr)
     bundle = resolve_model()  # build the pose model now rather than during the first analysis
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Sweep leftovers of an interrupted run now: the app does not while the samples are imported.
+    Repository(settings).collect_garbage()
     if args.samples:
-        import_samples(Repository(settings), settings.samples_dir, progress=_terminal_progress)
+        sample_import.start(settings)
     print(f"pose model: {bundle.identity}\ndata folder: {settings.data_dir}\n"
           f"open http://{args.address}:{args.port} in a browser (Ctrl+C to stop)", flush=True)
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working folder

@@ -52,11 +52,20 @@ def trend_table(sessions: list[SessionInfo]) -> pd.DataFrame:
 
 
 def trend_chart(trend: pd.DataFrame) -> alt.FacetChart:
-    """Small multiples, one per measure, each on its own scale: value over date with a point per session."""
+    """Small multiples, one per measure, each on its own scale: value over date with a point per session.
+
+    The axis is labelled in days; sessions of one day get a day either side, so
+    the labels are dates rather than the minutes between them.
+    """
+    first, last = trend["date"].min(), trend["date"].max()
+    span = last - first
+    pad = pd.Timedelta(days=1) if span < pd.Timedelta(days=3) else pd.Timedelta(0)
+    daily = {"interval": "day", "step": 1} if span < pd.Timedelta(days=14) else alt.Undefined
     return alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("date:T", title=None),
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain=[(first - pad).isoformat(), (last + pad).isoformat()]),
+                axis=alt.Axis(format="%d %b %Y", tickCount=daily, labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=["date:T", "measure:N", alt.Tooltip("value:Q", format=".1f"), "session:Q"],
+        tooltip=[alt.Tooltip("date:T", format="%d %b %Y %H:%M"), "measure:N", alt.Tooltip("value:Q", format=".1f"), "session:Q"],
     ).properties(width=320, height=140).facet(
         facet=alt.Facet("measure:N", title=None), columns=2,
     ).resolve_scale(y="independent")
