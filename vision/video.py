@@ -9,6 +9,7 @@ replay writer both use.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,6 +57,8 @@ class VideoInfo:
     rotation: int
     variable_frame_rate: bool
     file_size: int
+    capture_fps_source: str = "stored"
+    """Where ``capture_fps`` comes from: "stored" (the playback rate), "user", or the metadata read."""
 
     @property
     def time_scale(self) -> float:
@@ -93,9 +96,55 @@ def _video_stream(container, path: Path):
     return stream
 
 
+# Metadata keys that carry the rate a camera recorded at: Android's MediaRecorder writes
+# "com.android.capture.fps" (MediaFormat.KEY_CAPTURE_RATE); QuickTime-style keys ending the same way
+# ("com.apple.quicktime.capture.fps") are read alike.
+_CAPTURE_KEY = re.compile(r"(^|[._])capture[._]?(fps|rate|framerate)$", re.IGNORECASE)
+CAMERA_RATES = (48, 50, 60, 90, 100, 120, 150, 180, 200, 240, 250, 300, 480, 500, 960, 1000)
+"""Frame rates cameras record at (beyond plain video): a stream timing claiming another rate is not trusted."""
+SLOW_MOTION_MIN_RATIO = 1.5
+"""A recorded rate counts as slow motion only when this many times the playback rate."""
+
+
+def capture_rate_from_metadata(container, stream, playback_fps: float) -> tuple[float, str] | None:
+    """The capture rate a slow-motion clip records about itself, and where it was read; else None.
+
+    Two places are read:
+
+    * a capture-rate tag in the container or stream metadata (Android phones write
+      ``com.android.capture.fps``; QuickTime-style ``*.capture.fps`` keys are read the same way);
+    * the timing in the video bitstream (H.264/HEVC VUI) against the container's timestamps:
+      a 240 fps recording re-timed to 30 fps playback (``ffmpeg -itsscale 8``, a time-base
+      rewrite) keeps saying 240 fps in its bitstream.  Only a camera rate (:data:`CAMERA_RATES`)
+      is believed there, since some encoders write a time scale such as 24000 that is no rate.
+
+    A rate that is not at least :data:`SLOW_MOTION_MIN_RATIO` times the playback rate is not
+    slow motion (phones that store 240 fps in real time also write the tag) and gives None.
+    """
+    def slow(rate: float) -> bool:
+        return rate >= SLOW_MOTION_MIN_RATIO * playback_fps
+
+    for where, tags in (("container", container.metadata), ("video stream", stream.metadata)):
+        for key, value in tags.items():
+            if _CAPTURE_KEY.search(key):
+                try:
+                    rate = float(value)
+                except ValueError:
+                    continue
+                if slow(rate):
+                    return rate, f"{key} = {value} ({where} metadata)"
+    coded = float(stream.codec_context.framerate or 0) if stream.codec_context else 0.0
+    if slow(coded) and any(abs(coded - r) <= 0.01 * r for r in CAMERA_RATES):
+        return coded, (f"the video bitstream is timed at {coded:g} fps while the file plays it "
+                       f"at {playback_fps:.4g} fps")
+    return None
+
+
 def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInfo:
     """Describe a clip without decoding its pictures (only the first frame).
 
+    ``capture_fps`` given by the user wins; otherwise a slow-motion clip's
+    recorded rate is read from its metadata (:func:`capture_rate_from_metadata`).
     Raises an :class:`vision.errors.InputError` subclass naming the problem
     if the file is not a usable video.
     """
@@ -124,12 +173,15 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
             w, h = h, w
         n = len(pts)
         duration = float(n / nominal) if nominal else 0.0
+        source = "user" if capture_fps else "stored"
+        if not capture_fps and (found := capture_rate_from_metadata(container, stream, nominal)):
+            capture_fps, source = found
         return VideoInfo(
             path=str(path), width=w, height=h, fps=nominal,
             capture_fps=float(capture_fps or nominal), n_frames=n,
             duration_s=duration * (nominal / (capture_fps or nominal)),
             codec=stream.codec_context.name, rotation=rotation,
-            variable_frame_rate=vfr, file_size=path.stat().st_size,
+            variable_frame_rate=vfr, file_size=path.stat().st_size, capture_fps_source=source,
         )
 
 

@@ -10,6 +10,7 @@ from metrics.review import review_text
 from reports.content import not_assessable_lines
 from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
+from stridescope.slow_motion import suggestion_text
 
 HELP = "measure a runner's gait in a clip: findings, per-stride measures, analysis.json"
 
@@ -87,5 +88,10 @@ def run(args) -> int:
                             progress=_Stages(), workers=max(1, args.workers),
                             events_csv=args.events)
     print(summary(analysis))
+    cadence = analysis.metrics.get("cadence_spm")
+    hint = suggestion_text(cadence.value if cadence else None, float(analysis.clip.get("capture_fps") or 0),
+                           "run the analysis again with --capture-fps")
+    if hint:
+        print("\n" + hint)
     print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")
     return 0

@@ -11,7 +11,8 @@ from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp import review
-from stridescope.webapp.common import KEY_METRICS, fitted, go_to, how_to_give, session_picker, table
+from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
+from stridescope.webapp.notes import note_text
 
 SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
 QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
@@ -70,7 +71,7 @@ def _header(session: SessionInfo, analysis: Analysis) -> None:
     if reviewed := review_text(analysis):
         st.info(reviewed[0].upper() + reviewed[1:] + ".")
     for note in analysis.quality:
-        QUALITY.get(note.severity, st.warning)(" ".join(filter(None, (note.message, how_to_give(note.needs)))))
+        QUALITY.get(note.severity, st.warning)(note_text(note, analysis))
 
 
 def _findings(analysis: Analysis) -> None:
