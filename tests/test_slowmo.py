@@ -1,0 +1,96 @@
+"""Slow motion is found, not typed: capture-rate tags, bitstream timing, and factor suggestions.
+
+The clips are written by ffmpeg the way phones and editing tools write them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from stridescope.slow_motion import slow_motion_guesses, suggestion_text
+from tests.conftest import incoming
+from vision.video import probe
+
+TEST_SRC = ["-f", "lavfi", "-i", "testsrc=size=96x64:rate={rate}", "-t", "{seconds}",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+
+
+def ffmpeg(out: Path, *args: str) -> Path:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(out)], check=True)
+    return out
+
+
+def made(out: Path, rate: int, seconds: float, *extra: str) -> Path:
+    """A test-pattern clip of ``seconds`` at ``rate`` frames per second, with ``extra`` output options."""
+    return ffmpeg(out, *[a.format(rate=rate, seconds=seconds) for a in TEST_SRC], *extra)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("slowmo")
+    tags = ["-movflags", "use_metadata_tags"]
+    real240 = made(d / "real240.mp4", 240, 0.5)
+    return {
+        # Android MediaRecorder: 240 fps recorded, stored for 30 fps playback, rate in com.android.capture.fps.
+        "android": made(d / "android.mp4", 30, 2, "-metadata", "com.android.capture.fps=240.000000", *tags),
+        # QuickTime-style key in a .mov.
+        "quicktime": made(d / "quicktime.mov", 30, 2, "-metadata", "com.apple.quicktime.capture.fps=120", *tags),
+        # A phone that stores 240 fps in real time and still writes the tag: not slow motion.
+        "tag_real_time": made(d / "tag_real_time.mp4", 240, 0.5, "-metadata",
+                              "com.android.capture.fps=240.000000", *tags),
+        # A time-base rewrite: the 240 fps stream re-timed 8x slower without re-encoding.
+        "retimed": ffmpeg(d / "retimed.mp4", "-itsscale", "8", "-i", str(real240), "-c", "copy"),
+        "real240": real240,
+        "plain30": made(d / "plain30.mp4", 30, 1),
+    }
+
+
+@pytest.mark.parametrize("name, capture_fps", [("android", 240), ("quicktime", 120), ("retimed", 240)])
+def test_a_slow_motion_clip_gives_its_capture_rate_and_real_time(clips, name, capture_fps):
+    info = probe(clips[name])
+    assert info.capture_fps == pytest.approx(capture_fps)
+    assert info.capture_fps_source not in ("stored", "user")
+    # Times are real time: 2 s of 30 fps playback at 240 fps capture is 0.25 s of running.
+    assert info.duration_s == pytest.approx(info.n_frames / capture_fps, rel=0.02)
+
+
+@pytest.mark.parametrize("name", ["tag_real_time", "real240", "plain30"])
+def test_a_real_time_clip_keeps_its_own_rate(clips, name):
+    info = probe(clips[name])
+    assert info.capture_fps == pytest.approx(info.fps)
+    assert info.capture_fps_source == "stored"
+
+
+def test_the_rate_the_user_gives_wins_over_metadata(clips):
+    info = probe(clips["android"], capture_fps=120)
+    assert (info.capture_fps, info.capture_fps_source) == (120, "user")
+
+
+def test_real_clips_without_slow_motion_are_left_alone():
+    """A 60 fps phone clip and a 23.976 fps clip whose bitstream claims a 24000 'rate' (no camera rate)."""
+    for name in ("mhuang24_treadmill_side_portrait_60fps.mp4", "pexels5738706_walk_rear_tracking.mp4"):
+        info = probe(incoming(name))
+        assert info.capture_fps_source == "stored", name
+
+
+@pytest.mark.parametrize("cadence, fps, rates", [
+    (21.5, 30, [240, 250]),       # 172 steps/min at 240 fps played at 30 (or 179 at a lab 250)
+    (43, 30, [120]),              # 172 at 120 fps
+    (86, 30, [60]),               # 172 at 60 fps
+    (17.6, 30000 / 1001, [300]),  # the hand-labelled lab clip's step rate: a 300 fps camera gives 176
+    (165, 30, []),                # real-time running: nothing to suggest
+    (None, 30, []),
+])
+def test_an_implausible_step_rate_suggests_the_factors_that_make_it_running(cadence, fps, rates):
+    guesses = slow_motion_guesses(cadence, fps)
+    assert [g.capture_fps for g in guesses] == rates
+    assert all(150 <= g.cadence_spm <= 200 for g in guesses)
+
+
+def test_the_suggestion_names_the_rates_to_give():
+    text = suggestion_text(21.5, 30, "run the analysis again with --capture-fps")
+    assert "×8" in text and text.endswith("--capture-fps 240 or 250.")
+    assert suggestion_text(170, 60, "…") is None
