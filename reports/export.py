@@ -1,4 +1,5 @@
-"""Data exports: per-stride CSV, JSON summary, landmarks CSV and a C3D of the 2D landmark trajectories."""
+"""Data exports: per-stride CSV, JSON summary, landmarks CSV, a C3D of the 2D landmark trajectories,
+and OpenSim ``.trc`` (landmarks in metres) and ``.mot`` (angles over time) files."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from metrics.analysis import Analysis
 from metrics.measure import write_strides_csv
+from reports.opensim import write_mot, write_trc
 from vision.landmarks import LANDMARK_NAMES
 from vision.track import PoseTrack
 
@@ -90,9 +92,12 @@ def export_all(analysis: Analysis, track: PoseTrack, out_dir: str | Path) -> dic
     """Write every export into ``out_dir``; returns ``{kind: path}``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return {
+    files = {
         "strides_csv": write_strides_csv(analysis, out / "strides.csv"),
         "summary_json": summary_json(analysis, out / "summary.json"),
         "landmarks_csv": landmarks_csv(track, out / "landmarks.csv"),
         "landmarks_c3d": landmarks_c3d(track, out / "landmarks.c3d"),
+        "angles_mot": write_mot(analysis, track, out / "angles.mot"),
     }
+    trc = write_trc(analysis, track, out / "landmarks.trc")  # needs a scale: height or belt speed
+    return files | ({"landmarks_trc": trc} if trc else {})

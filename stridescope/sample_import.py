@@ -16,13 +16,18 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from stridescope.settings import Settings, load_settings
 
 PROGRESS_FILE = "samples-progress.json"
-FIRST = "runner_side"  # the plain side-view sample: what a new user should see first
+# The plain runner first (its side view is what a new user should see first), then the
+# before/after pair, each visit's side clip before its rear clip: the recording order a clinic has.
+ORDER = ("runner", "before", "after")
+VIEW_ORDER = ("side", "rear")
+PATIENT = "Sample patient"
+"""The athlete of the before/after samples (the plain runner is ``SAMPLE_ATHLETE``)."""
 
 
 @dataclass
@@ -86,14 +91,31 @@ def _alive(pid: int) -> bool:
 
 
 def ordered(clips: list[Path]) -> list[Path]:
-    """The samples in the order to analyse them: the plain side view first, then by name."""
-    return sorted(clips, key=lambda p: (p.stem != FIRST, p.name))
+    """The samples in the order to analyse them: runner, before, after; side before rear.
+
+    >>> [p.name for p in ordered([Path(n) for n in ("after_rear.mp4", "before_side.mp4", "runner_rear.mp4",
+    ...                                               "runner_side.mp4", "other.mp4")])]
+    ['runner_side.mp4', 'runner_rear.mp4', 'before_side.mp4', 'after_rear.mp4', 'other.mp4']
+    """
+    def key(p: Path) -> tuple:
+        who, _, view = p.stem.partition("_")
+        return (ORDER.index(who) if who in ORDER else len(ORDER),
+                VIEW_ORDER.index(view) if view in VIEW_ORDER else len(VIEW_ORDER), p.name)
+    return sorted(clips, key=key)
+
+
+def sample_new_session(clip: Path):
+    """What a therapist would type for a sample; the before/after clips are another athlete's visits."""
+    from stridescope.session_service import sample_session
+
+    new = sample_session(clip)
+    return replace(new, athlete_name=PATIENT) if clip.stem.startswith(("before_", "after_")) else new
 
 
 def import_in_foreground(settings: Settings) -> ImportProgress:
     """Analyse every bundled sample not stored yet, recording progress as it goes."""
     # Imported here so that the app's pages can read progress without loading the pipeline.
-    from stridescope.session_service import analyse_file, sample_clips, sample_session
+    from stridescope.session_service import analyse_file, sample_clips
     from stridescope.storage import Repository
     from vision.errors import InputError
     from vision.extract import file_sha256
@@ -114,7 +136,7 @@ def import_in_foreground(settings: Settings) -> ImportProgress:
                 _write(settings, state)
 
         try:
-            analyse_file(repo, clip, sample_session(clip), report)
+            analyse_file(repo, clip, sample_new_session(clip), report)
             state.done.append(clip.name)
         except InputError as e:
             state.failed[clip.name] = str(e)
