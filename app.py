@@ -7,7 +7,7 @@ done by :mod:`stridescope.session_service` and the layers below it.
 import streamlit as st
 
 from stridescope.settings import load_settings
-from stridescope.webapp import athletes, common, compare, home, new_analysis, results
+from stridescope.webapp import athletes, common, compare, home, new_analysis, results, visit
 
 st.set_page_config(page_title="Stridescope", page_icon="🏃", layout="wide")
 
@@ -15,6 +15,7 @@ PAGES = {
     "Start": home.show,
     "New analysis": new_analysis.show,
     "Results": results.show,
+    "Visit": visit.show,
     "Compare": compare.show,
     "Athletes": athletes.show,
 }

@@ -65,7 +65,8 @@ def trend_chart(trend: pd.DataFrame) -> alt.FacetChart:
         x=alt.X("date:T", title=None, scale=alt.Scale(domain=[(first - pad).isoformat(), (last + pad).isoformat()]),
                 axis=alt.Axis(format="%d %b %Y", tickCount=daily, labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y %H:%M"), "measure:N", alt.Tooltip("value:Q", format=".1f"), "session:Q"],
+        tooltip=[alt.Tooltip("date:T", format="%d %b %Y %H:%M"), "measure:N",
+                 alt.Tooltip("value:Q", format=".1f"), "session:Q"],
     ).properties(width=320, height=140).facet(
         facet=alt.Facet("measure:N", title=None), columns=2,
     ).resolve_scale(y="independent")
