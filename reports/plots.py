@@ -19,9 +19,24 @@ from metrics.analysis import Analysis  # noqa: E402
 from reports.cycle import CYCLE_PCT, CycleCurve  # noqa: E402
 from reports.kinematics import ANGLE_LABELS, SIDES  # noqa: E402
 from reports.labels import title, unit_text  # noqa: E402
+from metrics.reference import REFERENCES  # noqa: E402
 
 COLOURS = {"left": "#f58220", "right": "#28a0f5"}
 SESSION_STYLES = ("-", "--")
+REFERENCE_COLOUR = "#2b8a3e"
+
+# Published running values drawn on the gait-cycle curves: for each curve, the measures whose
+# reference range (metrics.reference) applies to it, where in the cycle the measure is taken,
+# and the sign from the measure to the curve (hip extension is the thigh angle behind vertical).
+# Stridescope's own working bands are not drawn: only published typical values.
+CYCLE_REFERENCES: dict[str, list[tuple[str, str, int]]] = {
+    "knee_flexion": [("knee_flexion_at_contact_deg", "initial contact", 1),
+                     ("peak_knee_flexion_stance_deg", "stance", 1)],
+    "thigh": [("hip_extension_deg", "toe-off", -1)],
+    "trunk_lean": [("trunk_lean_deg", "whole cycle", 1)],
+    "pelvic_drop": [("pelvic_drop_deg", "stance", 1)],
+}
+PHASE_HALF_WIDTH_PCT = 2.5  # how wide a band at a single instant (contact, toe-off) is drawn
 
 
 def png(fig: Figure, dpi: int = 110) -> bytes:
@@ -40,14 +55,48 @@ def _grid(n: int, cols: int = 2, height: float = 2.6) -> tuple[Figure, np.ndarra
     return fig, axes.flat
 
 
-def plot_gait_cycle(sessions: dict[str, dict[str, dict[str, CycleCurve]]]) -> Figure:
+def published_band(metric: str) -> tuple[float | None, float | None, str] | None:
+    """``(low, high, source)`` of a measure's published reference range; None for a working band or none."""
+    ref = REFERENCES.get(metric)
+    if ref is None or (ref.low is None and ref.high is None) or "working band" in ref.note:
+        return None
+    return ref.low, ref.high, ref.source
+
+
+def _draw_references(ax, name: str, toe_off_pct: float | None) -> list[str]:
+    """Shade the published ranges that apply to curve ``name``; returns the sources cited."""
+    cited = []
+    for metric, phase, sign in CYCLE_REFERENCES.get(name, []):
+        band = published_band(metric)
+        if band is None or (phase in ("stance", "toe-off") and toe_off_pct is None):
+            continue
+        low, high, source = band
+        if sign < 0:
+            low, high = (None if high is None else -high), (None if low is None else -low)
+        spans = {"initial contact": [(0, PHASE_HALF_WIDTH_PCT), (100 - PHASE_HALF_WIDTH_PCT, 100)],
+                 "toe-off": [(toe_off_pct - PHASE_HALF_WIDTH_PCT, toe_off_pct + PHASE_HALF_WIDTH_PCT)],
+                 "stance": [(0, toe_off_pct)], "whole cycle": [(0, 100)]}[phase]
+        y0, y1 = ax.get_ylim()
+        lo, hi = (y0 if low is None else low), (y1 if high is None else high)
+        for a, b in spans:
+            ax.fill_between([a, b], lo, hi, color=REFERENCE_COLOUR, alpha=0.13, lw=0, hatch="///",
+                            edgecolor=REFERENCE_COLOUR)
+        ax.set_ylim(min(y0, lo), max(y1, hi))
+        cited.append(f"{title(metric)} ({phase}): {source}")
+    return cited
+
+
+def plot_gait_cycle(sessions: dict[str, dict[str, dict[str, CycleCurve]]], references: bool = True) -> Figure:
     """Angles over the gait cycle, mean ± SD band per side; one line style per session.
 
     ``sessions`` maps a label ("" for a single analysis, else e.g. "before",
-    "after") to the output of :func:`reports.cycle.cycle_curves`.
+    "after") to the output of :func:`reports.cycle.cycle_curves`.  With
+    ``references``, published typical ranges are shaded green where they apply
+    (:data:`CYCLE_REFERENCES`) and their sources are listed under the figure.
     """
     names = list(dict.fromkeys(n for curves in sessions.values() for n, v in curves.items() if v))
     fig, axes = _grid(len(names))
+    cited: list[str] = []
     for ax, name in zip(axes, names):
         for (label, curves), style in zip(sessions.items(), SESSION_STYLES):
             for side, curve in curves.get(name, {}).items():
@@ -58,13 +107,26 @@ def plot_gait_cycle(sessions: dict[str, dict[str, dict[str, CycleCurve]]]) -> Fi
                                 alpha=0.18 if style == "-" else 0.08, lw=0)
                 if curve.toe_off_pct is not None:
                     ax.axvline(curve.toe_off_pct, color=COLOURS[side], ls=style, lw=0.8, alpha=0.7)
+        if references:
+            first = next(iter(sessions.values()), {}).get(name, {})
+            toe_offs = [c.toe_off_pct for c in first.values() if c.toe_off_pct is not None]
+            cited += _draw_references(ax, name, float(np.mean(toe_offs)) if toe_offs else None)
         ax.set_title(ANGLE_LABELS.get(name, name), fontsize=10)
         ax.set_xlim(0, 100)
         ax.grid(alpha=0.3)
         ax.set_xlabel("gait cycle (%): contact → next contact; vertical line = toe-off", fontsize=8)
         ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
+    if cited:
+        notes = "Green hatched: published typical range for running. " + "; ".join(dict.fromkeys(cited))
+        fig.text(0.01, 0, "\n".join(_wrap(notes, 150)), fontsize=7, va="top", color="#333")
     return fig
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
 
 
 def per_stride_series(analysis: Analysis, name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
