@@ -5,13 +5,15 @@ Each test gets its own data folder through STRIDESCOPE_DATA.
 
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reports.labels import fmt
+from reports.labels import fmt, title
 from stridescope.passwords import hash_password
 from stridescope.settings import load_settings
 from stridescope.storage import Repository
@@ -162,7 +164,13 @@ def test_athletes_page_lists_sessions_and_trends(stored):
     assert not at.exception
     assert "Sam Sample (2 sessions)" in at.selectbox[0].options
     assert "Trends" in [h.value for h in at.subheader]
-    assert len(at.get("vega_lite_chart")) == 1
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    # Two sessions minutes apart: the time axis is still labelled with dates, a day either side.
+    x = json.loads(charts[0].proto.spec)["spec"]["encoding"]["x"]
+    assert x["axis"]["format"] == "%d %b %Y" and x["axis"]["tickCount"] == {"interval": "day", "step": 1}
+    first, last = (datetime.fromisoformat(d) for d in x["scale"]["domain"])
+    assert last - first >= timedelta(days=2)
 
 
 def test_compare_shows_the_change_table_and_the_side_by_side_replay(stored):
@@ -170,11 +178,61 @@ def test_compare_shows_the_change_table_and_the_side_by_side_replay(stored):
     at.sidebar.radio[0].set_value("Compare").run()
     assert not at.exception, at.exception
     assert at.caption[0].value == "before_side.mp4 → after_side.mp4"
+    # The change table comes first: it needs only the two analyses, not the side-by-side replay.
     assert [h.value for h in at.subheader] == [
-        "Side by side, aligned at initial contact", "What changed", "Curves over the gait cycle"]
+        "What changed", "Side by side, aligned at initial contact", "Curves over the gait cycle"]
     changes = at.dataframe[0].value
     assert "Cadence" in set(changes["Measure"])
     assert set(changes["Beyond detectable change"]) <= {"yes", "no (within noise)", "—"}
     before, after = stored.sessions()[1], stored.sessions()[0]
     cached = stored.comparison_dir(before.analysis_id, after.analysis_id)
     assert (cached / "sidebyside.mp4").stat().st_size > 0  # made once, read from here next time
+
+
+def test_compare_starts_with_the_same_athlete_and_view_oldest_against_newest():
+    from stridescope.webapp.compare import default_before
+    from tests.test_visit import session
+
+    day = datetime(2026, 3, 4, 9, 0)
+    sessions = [session(5, 1, day + timedelta(days=20), "rear"), session(4, 2, day + timedelta(days=15), "rear"),
+                session(3, 1, day + timedelta(days=10), "side"), session(2, 1, day + timedelta(days=5), "rear"),
+                session(1, 1, day, "rear")]  # newest first, as the repository lists them
+    assert default_before(sessions, sessions[0]).id == 1  # athlete 1's oldest rear clip, not #3 (side)
+    assert default_before(sessions, sessions[2]).id == 1  # no older side clip: the athlete's oldest
+    assert default_before(sessions, sessions[1]).id == 5  # athlete 2 has nothing else: the next session
+
+
+def test_the_visit_page_merges_a_side_and_a_rear_clip(stored, tmp_path):
+    from stridescope import session_service as service
+    from stridescope.storage import NewSession
+
+    service.analyse_file(stored, SAMPLES / "before_rear.mp4", NewSession(
+        athlete_name="Sam Sample", clip_label="", view_requested="rear", treadmill_speed_kmh=10.0))
+    at = app(120).run()
+    at.sidebar.radio[0].set_value("Visit").run()
+    assert not at.exception, at.exception
+    # after_side (newest side clip) and the rear clip recorded after it form today's visit.
+    assert at.selectbox(key="visit").value.endswith("side + rear (#2, #3)")
+    rows = at.dataframe[0].value.set_index("Measure")
+    assert rows.loc[title("pelvic_drop_deg"), "From"] == "before_rear.mp4 (rear view)"
+    assert rows.loc["Cadence", "From"] == "after_side.mp4 (side view)"
+    assert {b.label for b in at.get("download_button")} == {"Visit report (HTML)", "Visit report (PDF)"}
+    # Notes never send an app user to the command line.
+    assert "--height" not in texts(at) and "--treadmill-speed" not in texts(at)
+
+
+def test_the_start_page_shows_the_samples_being_analysed(data_dir):
+    import os
+
+    from stridescope.sample_import import ImportProgress, _write
+
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True)
+    _write(settings, ImportProgress(pid=os.getpid(), clips=["runner_side.mp4", "runner_rear.mp4"],
+                                    current="runner_side.mp4", stage="pose", stage_done=150, stage_total=600))
+    at = app().run()
+    assert not at.exception
+    assert "being analysed" in texts(at)
+    bar = at.sidebar.get("progress")[0]
+    assert bar.proto.text == ("Analysing the bundled samples: 0 of 2 ready · runner_side.mp4: "
+                              "Finding the runner in each frame (150/600)")
