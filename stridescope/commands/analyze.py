@@ -81,6 +81,15 @@ def _f(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
+def print_slow_motion_hint(analysis: Analysis) -> None:
+    """If the step rate is too slow for running, the likely slow-motion rates to try (never applied)."""
+    cadence = analysis.metrics.get("cadence_spm")
+    hint = suggestion_text(cadence.value if cadence else None, float(analysis.clip.get("capture_fps") or 0),
+                           "run the analysis again with --capture-fps")
+    if hint:
+        print("\n" + hint)
+
+
 def run(args) -> int:
     out = Path(args.output)
     _, analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
@@ -88,10 +97,6 @@ def run(args) -> int:
                             progress=_Stages(), workers=max(1, args.workers),
                             events_csv=args.events)
     print(summary(analysis))
-    cadence = analysis.metrics.get("cadence_spm")
-    hint = suggestion_text(cadence.value if cadence else None, float(analysis.clip.get("capture_fps") or 0),
-                           "run the analysis again with --capture-fps")
-    if hint:
-        print("\n" + hint)
+    print_slow_motion_hint(analysis)
     print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")
     return 0

@@ -168,6 +168,8 @@ DOWNLOADS = [  # (label, role, MIME type)
     ("Report (PDF)", "report.pdf", "application/pdf"),
     ("Strides (CSV)", "strides.csv", "text/csv"),
     ("Motion capture (C3D)", "landmarks.c3d", "application/octet-stream"),
+    ("OpenSim markers (TRC)", "landmarks.trc", "text/plain"),
+    ("OpenSim angles (MOT)", "angles.mot", "text/plain"),
     ("Annotated replay (MP4)", "replay.mp4", "video/mp4"),
     ("Analysis data (JSON)", "analysis.json", "application/json"),
 ]
