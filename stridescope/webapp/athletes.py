@@ -41,31 +41,34 @@ def show(repo: Repository) -> None:
 
 
 def trend_table(sessions: list[SessionInfo]) -> pd.DataFrame:
-    """One row per (session, key measure): date, measure heading with unit, value."""
+    """One row per (session, key measure): date, camera view, measure heading with unit, value."""
     rows = [
-        {"session": s.id, "date": s.recorded_at.astimezone().replace(tzinfo=None),
+        {"session": s.id, "date": s.recorded_at.astimezone().replace(tzinfo=None), "view": s.view_kind,
          "measure": f"{title(name)} ({v['unit']})", "value": v["value"]}
         for s in sessions for name, v in s.summary.items()
         if name in KEY_METRICS and v.get("value") is not None
     ]
-    return pd.DataFrame(rows, columns=["session", "date", "measure", "value"])
+    return pd.DataFrame(rows, columns=["session", "date", "view", "measure", "value"])
 
 
 def trend_chart(trend: pd.DataFrame) -> alt.FacetChart:
-    """Small multiples, one per measure, each on its own scale: value over date with a point per session.
+    """Small multiples, one per measure, each on its own scale: value over date with a point per session,
+    one line per camera view (a side and a rear clip measure some things differently).
 
-    The axis is labelled in days; sessions of one day get a day either side, so
-    the labels are dates rather than the minutes between them.
+    Sessions are placed on their day (the tooltip gives the time) and the axis is
+    labelled with dates; a span of a few days gets a day either side.
     """
-    first, last = trend["date"].min(), trend["date"].max()
+    first, last = trend["date"].min().normalize(), trend["date"].max().normalize()
     span = last - first
     pad = pd.Timedelta(days=1) if span < pd.Timedelta(days=3) else pd.Timedelta(0)
     daily = {"interval": "day", "step": 1} if span < pd.Timedelta(days=14) else alt.Undefined
     return alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("date:T", title=None, scale=alt.Scale(domain=[(first - pad).isoformat(), (last + pad).isoformat()]),
+        x=alt.X("yearmonthdate(date):T", title=None,
+                scale=alt.Scale(domain=[(first - pad).isoformat(), (last + pad).isoformat()]),
                 axis=alt.Axis(format="%d %b %Y", tickCount=daily, labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y %H:%M"), "measure:N",
+        color=alt.Color("view:N", title="view"),
+        tooltip=[alt.Tooltip("date:T", format="%d %b %Y %H:%M"), "view:N", "measure:N",
                  alt.Tooltip("value:Q", format=".1f"), "session:Q"],
     ).properties(width=320, height=140).facet(
         facet=alt.Facet("measure:N", title=None), columns=2,
