@@ -79,6 +79,7 @@ def _write(settings: Settings, progress: ImportProgress) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a finished child the app never waits for is a zombie: not alive)."""
     if pid <= 0:
         return False
     try:
@@ -87,7 +88,10 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def ordered(clips: list[Path]) -> list[Path]:
@@ -140,6 +144,11 @@ def import_in_foreground(settings: Settings) -> ImportProgress:
             state.done.append(clip.name)
         except InputError as e:
             state.failed[clip.name] = str(e)
+        except BaseException as e:  # say so in the app rather than leave a progress bar that never moves
+            state.failed[clip.name] = f"stopped: {type(e).__name__}: {e}"
+            state.finished = True
+            _write(settings, state)
+            raise
         _write(settings, state)
     state.current, state.stage, state.finished = "", "", True
     _write(settings, state)

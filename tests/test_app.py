@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -236,3 +237,21 @@ def test_the_start_page_shows_the_samples_being_analysed(data_dir):
     bar = at.sidebar.get("progress")[0]
     assert bar.proto.text == ("Analysing the bundled samples: 0 of 2 ready · runner_side.mp4: "
                               "Finding the runner in each frame (150/600)")
+
+
+def test_the_samples_are_imported_in_visit_order_with_progress(tmp_path):
+    """The background import, run in the foreground on two of the samples."""
+    from stridescope.sample_import import PATIENT, import_in_foreground, read_progress
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    for name in ("before_rear.mp4", "runner_side.mp4"):
+        shutil.copy(SAMPLES / name, samples / name)
+    settings = replace(load_settings({"STRIDESCOPE_DATA": str(tmp_path / "data")}), samples_dir=samples)
+    done = import_in_foreground(settings)
+    assert done.done == ["runner_side.mp4", "before_rear.mp4"] and done.finished and not done.failed
+    assert read_progress(settings) == done and not done.running() and done.fraction == 1.0
+    repo = Repository(settings)
+    assert [(s.clip_label, s.athlete_name) for s in repo.sessions()[::-1]] == [
+        ("runner_side.mp4", "Sample runner"), ("before_rear.mp4", PATIENT)]
+    assert import_in_foreground(settings).clips == []  # stored samples are not analysed again
