@@ -62,3 +62,13 @@ def suggestion_text(cadence_spm: float | None, fps: float, how: str) -> str | No
     return (f"The step rate, {cadence_spm:.1f} steps/min at the stored {fps:g} fps, is too slow for running: "
             f"this looks like slow motion. Likely: {options}. If so, {how} "
             f"{' or '.join(f'{g.capture_fps:g}' for g in guesses)}.")
+
+
+def slow_motion_found(clip: dict) -> str | None:
+    """A sentence saying the capture rate was read from the clip (``Analysis.clip``), or None."""
+    source = clip.get("capture_fps_source", "stored")
+    if source in ("stored", "user") or not clip.get("fps"):
+        return None
+    return (f"Slow motion: recorded at {clip['capture_fps']:g} fps and stored for {clip['fps']:.4g} fps "
+            f"playback (×{clip['capture_fps'] / clip['fps']:.3g}), read from the clip ({source}); "
+            "every time is real time.")

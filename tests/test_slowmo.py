@@ -119,3 +119,14 @@ def test_the_lab_slow_motion_clip_offers_the_factor_of_its_labelled_step_rate(re
     offered = [g.capture_fps for g in slow_motion_guesses(analysis.metrics["cadence_spm"].value,
                                                           analysis.clip["capture_fps"])]
     assert offered == [g.capture_fps for g in slow_motion_guesses(17.6, 30000 / 1001)]
+
+
+def test_the_app_and_command_line_say_when_the_rate_was_read_from_the_clip(clips):
+    from stridescope.slow_motion import slow_motion_found
+
+    info = probe(clips["android"]).to_dict()
+    assert slow_motion_found(info) == (
+        "Slow motion: recorded at 240 fps and stored for 30 fps playback (×8), read from the clip "
+        "(com.android.capture.fps = 240.000000 (container metadata)); every time is real time.")
+    assert slow_motion_found(probe(clips["plain30"]).to_dict()) is None
+    assert slow_motion_found(probe(clips["android"], capture_fps=240).to_dict()) is None  # the user said it

@@ -10,7 +10,7 @@ from metrics.review import review_text
 from reports.content import not_assessable_lines
 from stridescope.pipeline import ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, analyze_clip
 from stridescope.progress import ProgressBar
-from stridescope.slow_motion import suggestion_text
+from stridescope.slow_motion import slow_motion_found, suggestion_text
 
 HELP = "measure a runner's gait in a clip: findings, per-stride measures, analysis.json"
 
@@ -82,7 +82,10 @@ def _f(x: float | None) -> str:
 
 
 def print_slow_motion_hint(analysis: Analysis) -> None:
-    """If the step rate is too slow for running, the likely slow-motion rates to try (never applied)."""
+    """How slow motion was handled: the rate read from the clip, or, if the step rate is too slow
+    for running, the likely slow-motion rates to try (never applied)."""
+    if (found := slow_motion_found(analysis.clip)) is not None:
+        print("\n" + found)
     cadence = analysis.metrics.get("cadence_spm")
     hint = suggestion_text(cadence.value if cadence else None, float(analysis.clip.get("capture_fps") or 0),
                            "run the analysis again with --capture-fps")

@@ -9,6 +9,7 @@ from metrics.review import review_text
 from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
+from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp import review
 from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
@@ -70,6 +71,8 @@ def _header(session: SessionInfo, analysis: Analysis) -> None:
                f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
     if reviewed := review_text(analysis):
         st.info(reviewed[0].upper() + reviewed[1:] + ".")
+    if (found := slow_motion_found(analysis.clip)) is not None:
+        st.caption(found)
     for note in analysis.quality:
         QUALITY.get(note.severity, st.warning)(note_text(note, analysis))
 

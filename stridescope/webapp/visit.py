@@ -16,6 +16,7 @@ import streamlit as st
 
 from reports.visit import Visit, VisitClip, merge_visit, render_visit_html, source_text, visit_rows, write_visit_pdf
 from stridescope import session_service as service
+from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp.common import open_session, table
 from stridescope.webapp.notes import note_text
@@ -98,6 +99,8 @@ def show(repo: Repository) -> None:
         left.markdown(f"**{source_text(clip)}** · {s.recorded_at.astimezone():%H:%M}")
         if right.button("Open", key=f"visit-open-{s.id}"):
             open_session(s.id)
+        if (found := slow_motion_found(clip.analysis.clip)) is not None:
+            st.caption(found)
         for note, c in merged_visit.notes:
             if c is clip:
                 QUALITY.get(note.severity, st.warning)(note_text(note, clip.analysis))
