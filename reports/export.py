@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from metrics.analysis import Analysis
+from metrics.gait import Gait
 from metrics.measure import write_strides_csv
 from reports.opensim import write_mot, write_trc
 from vision.landmarks import LANDMARK_NAMES
@@ -88,7 +89,7 @@ def landmarks_c3d(track: PoseTrack, path: str | Path) -> Path:
     return path
 
 
-def export_all(analysis: Analysis, track: PoseTrack, out_dir: str | Path) -> dict[str, Path]:
+def export_all(analysis: Analysis, gait: Gait, track: PoseTrack, out_dir: str | Path) -> dict[str, Path]:
     """Write every export into ``out_dir``; returns ``{kind: path}``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,7 @@ def export_all(analysis: Analysis, track: PoseTrack, out_dir: str | Path) -> dic
         "summary_json": summary_json(analysis, out / "summary.json"),
         "landmarks_csv": landmarks_csv(track, out / "landmarks.csv"),
         "landmarks_c3d": landmarks_c3d(track, out / "landmarks.c3d"),
-        "angles_mot": write_mot(analysis, track, out / "angles.mot"),
+        "angles_mot": write_mot(gait, out / "angles.mot"),
     }
     trc = write_trc(analysis, track, out / "landmarks.trc")  # needs a scale: height or belt speed
     return files | ({"landmarks_trc": trc} if trc else {})

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from metrics.analysis import Analysis
-from reports.kinematics import cleaned_xy, forward_sign, view_angles
+from metrics.gait import Gait
 from vision.landmarks import (
     LANDMARK_NAMES,
     LEFT_FOOT_INDEX,
@@ -65,9 +65,9 @@ def trc_positions(analysis: Analysis, track: PoseTrack) -> np.ndarray | None:
     out = np.zeros(xy.shape[:2] + (3,))
     out[..., 1] = up
     if analysis.view.get("kind", "side") == "side":
-        forward = forward_sign(analysis.view, xy)
         # Running toward image-left: X grows to the left, measured from the picture's right edge.
-        out[..., 0] = across if forward > 0 else track.frame_size[0] / px_per_m - across
+        toward_right = analysis.view.get("direction") != "left"
+        out[..., 0] = across if toward_right else track.frame_size[0] / px_per_m - across
     else:
         out[..., 2] = across  # from behind, image-right is the runner's right
     out[~np.isfinite(xy).all(axis=-1)] = np.nan
@@ -98,17 +98,15 @@ def write_trc(analysis: Analysis, track: PoseTrack, path: str | Path) -> Path | 
     return path
 
 
-def mot_angles(analysis: Analysis, track: PoseTrack) -> dict[str, np.ndarray]:
-    """The per-frame angles of the analysis' view, as ``{column: [n] degrees}``.
+def mot_angles(gait: Gait) -> dict[str, np.ndarray]:
+    """The gait's per-frame angles, as ``{column: [n] degrees}``.
 
     Columns are named ``<angle>_l`` / ``<angle>_r`` (a whole-body angle such as
-    trunk lean once, without a side); the angles are those of the report's
-    gait-cycle curves (:mod:`reports.kinematics`), on the cleaned landmarks.
+    trunk lean once, without a side); they are the curves every measure, the
+    replay and the gait-cycle plots read (:attr:`metrics.gait.Gait.angles`).
     """
-    xy = cleaned_xy(track, analysis.view)
-    angles = view_angles(xy, analysis.view, forward_sign(analysis.view, xy))
     columns: dict[str, np.ndarray] = {}
-    for name, sides in angles.items():
+    for name, sides in gait.angles.items():
         curves = list(sides.items())
         if len(curves) == 2 and np.array_equal(curves[0][1], curves[1][1], equal_nan=True):
             columns[name] = curves[0][1]  # one value for the body, repeated per side in kinematics
@@ -118,16 +116,17 @@ def mot_angles(analysis: Analysis, track: PoseTrack) -> dict[str, np.ndarray]:
     return columns
 
 
-def write_mot(analysis: Analysis, track: PoseTrack, path: str | Path) -> Path:
-    """The angles over time as an OpenSim motion file (degrees; the clip's real times, as in
-    ``analysis.json``; an angle not measurable in a frame is ``NaN``, since OpenSim splits
-    ``.mot`` rows on white space and a blank would shift the columns)."""
+def write_mot(gait: Gait, path: str | Path) -> Path:
+    """The angles over time as an OpenSim motion file (degrees; real times on the gait's even time
+    grid, which are the clip's frame times unless a variable-frame-rate clip was resampled; an angle
+    not measurable at a time is ``NaN``, since OpenSim splits ``.mot`` rows on white space and a
+    blank would shift the columns)."""
     path = Path(path)
-    columns = mot_angles(analysis, track)
-    n = track.n_frames
+    columns = mot_angles(gait)
+    n = len(gait.time_s)
     lines = [path.name, "version=1", f"nRows={n}", f"nColumns={len(columns) + 1}", "inDegrees=yes", "endheader",
              "\t".join(["time", *columns])]
-    data = np.column_stack([track.time_s, *columns.values()]) if n else np.zeros((0, len(columns) + 1))
+    data = np.column_stack([gait.time_s, *columns.values()]) if n else np.zeros((0, len(columns) + 1))
     lines += ["\t".join([f"{row[0]:.6f}", *(_number(v, "NaN") for v in row[1:])]) for row in data]
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -81,7 +81,7 @@ def build_report(analysis: Analysis, gait: Gait, track: PoseTrack, out_dir: str 
     html = out / "report.html"
     html.write_text(render_html(analysis, assets, athlete=athlete, date=date), encoding="utf-8")
     pdf = write_pdf(analysis, assets, out / "report.pdf", athlete=athlete, date=date)
-    files = {"replay": replay.path, "html": html, "pdf": pdf, **export_all(analysis, track, out)}
+    files = {"replay": replay.path, "html": html, "pdf": pdf, **export_all(analysis, gait, track, out)}
     files["stills"] = out / "stills"
     files["plots"] = out / "plots"
     return files

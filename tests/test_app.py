@@ -239,6 +239,7 @@ def test_the_start_page_shows_the_samples_being_analysed(data_dir):
                               "Finding the runner in each frame (150/600)")
 
 
+@pytest.mark.model
 def test_the_samples_are_imported_in_visit_order_with_progress(tmp_path):
     """The background import, run in the foreground on two of the samples."""
     from stridescope.sample_import import PATIENT, import_in_foreground, read_progress

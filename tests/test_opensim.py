@@ -12,30 +12,30 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from metrics.measure import analyze_track
-from reports import kinematics as K
+from metrics.measure import analyze
 from reports.opensim import write_mot, write_trc
 from tests.conftest import SAMPLES
 from vision.extract import pose_track
 from vision.landmarks import LANDMARK_NAMES, LEFT_HIP, RIGHT_HIP
 
+pytestmark = pytest.mark.model
 pyomeca = pytest.importorskip("pyomeca")
 TAB = {"pandas_kwargs": {"sep": "\t"}}
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    """``sample(view)``: analysis, track and written files of a bundled sample, made once."""
+    """``sample(view)``: analysis, gait, track and written files of a bundled sample, made once."""
     made = {}
 
     def get(view: str, **scale):
         key = (view, tuple(sorted(scale.items())))
         if key not in made:
             track = pose_track(SAMPLES / f"runner_{view}.mp4")
-            analysis = analyze_track(track, **(scale or {"height_cm": 175.0}))
+            gait, analysis = analyze(track, **(scale or {"height_cm": 175.0}))
             out = tmp_path_factory.mktemp(f"opensim-{view}")
-            made[key] = (analysis, track, write_trc(analysis, track, out / "landmarks.trc"),
-                         write_mot(analysis, track, out / "angles.mot"))
+            made[key] = (analysis, gait, track, write_trc(analysis, track, out / "landmarks.trc"),
+                         write_mot(gait, out / "angles.mot"))
         return made[key]
 
     return get
@@ -55,7 +55,7 @@ def header(path: Path, lines: int) -> list[list[str]]:
 
 
 def test_trc_header_follows_opensim_rules(sample):
-    analysis, track, trc, _ = sample("side")
+    _, _, track, trc, _ = sample("side")
     rows = header(trc, 6)
     assert rows[0][:3] == ["PathFileType", "4", "(X/Y/Z)"]
     assert rows[1] == ["DataRate", "CameraRate", "NumFrames", "NumMarkers", "Units", "OrigDataRate",
@@ -72,7 +72,7 @@ def test_trc_header_follows_opensim_rules(sample):
 
 
 def test_trc_reads_back_in_pyomeca_in_metres_at_the_clip_rate(sample):
-    analysis, track, trc, _ = sample("side")
+    _, _, track, trc, _ = sample("side")
     markers = pyomeca.Markers.from_trc(trc, **TAB)
     assert markers.sizes["channel"] == 33 and markers.sizes["time"] == track.n_frames
     assert markers.attrs["rate"] == pytest.approx(track.fps)
@@ -90,12 +90,12 @@ def test_trc_reads_back_in_pyomeca_in_metres_at_the_clip_rate(sample):
 @pytest.mark.xfail(strict=True, reason="belt-speed scale of the side sample is 194.6 px/m against the "
                    "camera's 275 px/m (metrics.gait): hips come out at 1.22 m instead of 0.87 m")
 def test_trc_in_metres_with_the_belt_speed_scale(sample):
-    _, _, trc, _ = sample("side", treadmill_speed_kmh=10.0, height_cm=175.0)
+    _, _, _, trc, _ = sample("side", treadmill_speed_kmh=10.0, height_cm=175.0)
     assert hip_height_m(pyomeca.Markers.from_trc(trc, **TAB)) == pytest.approx(TRUE_HIP_HEIGHT_M, rel=0.10)
 
 
 def test_rear_view_trc_puts_the_image_across_on_z(sample):
-    _, track, trc, _ = sample("rear")
+    _, _, _, trc, _ = sample("rear")
     markers = pyomeca.Markers.from_trc(trc, **TAB)
     assert float(np.nanmax(np.abs(markers.sel(axis="x")))) == 0.0
     right_of_left = markers.sel(channel="right_hip", axis="z") - markers.sel(channel="left_hip", axis="z")
@@ -103,12 +103,12 @@ def test_rear_view_trc_puts_the_image_across_on_z(sample):
 
 
 def test_without_a_scale_no_trc_is_written(sample):
-    analysis, _, trc, mot = sample("side", treadmill_speed_kmh=None)
+    _, _, _, trc, mot = sample("side", treadmill_speed_kmh=None)
     assert trc is None and mot.is_file()
 
 
 def test_mot_header_follows_opensim_rules_and_reads_back_in_degrees(sample):
-    analysis, track, _, mot = sample("side")
+    _, gait, track, _, mot = sample("side")
     lines = mot.read_text().splitlines()
     end = lines.index("endheader")
     head = dict(line.split("=", 1) for line in lines[1:end] if "=" in line)
@@ -122,14 +122,13 @@ def test_mot_header_follows_opensim_rules_and_reads_back_in_degrees(sample):
     assert angles.attrs["rate"] == pytest.approx(track.fps)
     assert {"knee_flexion_l", "knee_flexion_r", "trunk_lean"} <= set(angles.channel.values)
     # Degrees, and the same curve the report draws: running knee flexion peaks near 90-130 deg in swing.
-    xy = K.cleaned_xy(track, analysis.view)
-    expected = K.side_view_angles(xy, K.forward_sign(analysis.view, xy))["knee_flexion"]["right"]
+    expected = gait.angles["knee_flexion"]["right"]
     np.testing.assert_allclose(angles.sel(channel="knee_flexion_r").values, expected, atol=1e-5)
     assert 70 < float(np.nanmax(expected)) < 140
 
 
 def test_rear_view_mot_holds_the_frontal_angles(sample):
-    _, track, _, mot = sample("rear")
+    _, _, track, _, mot = sample("rear")
     angles = pyomeca.Analogs.from_mot(mot, **TAB)
     assert {"pelvic_drop_l", "pelvic_drop_r", "knee_fppa_l", "knee_fppa_r"} == set(angles.channel.values)
     assert angles.sizes["time"] == track.n_frames

@@ -69,6 +69,7 @@ def test_the_rate_the_user_gives_wins_over_metadata(clips):
     assert (info.capture_fps, info.capture_fps_source) == (120, "user")
 
 
+@pytest.mark.shared
 def test_real_clips_without_slow_motion_are_left_alone():
     """A 60 fps phone clip and a 23.976 fps clip whose bitstream claims a 24000 'rate' (no camera rate)."""
     for name in ("mhuang24_treadmill_side_portrait_60fps.mp4", "pexels5738706_walk_rear_tracking.mp4"):
