@@ -18,8 +18,12 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stridescope.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from stridescope.storage import NewSession
 
 PROGRESS_FILE = "samples-progress.json"
 # The plain runner first (its side view is what a new user should see first), then the
@@ -108,7 +112,7 @@ def ordered(clips: list[Path]) -> list[Path]:
     return sorted(clips, key=key)
 
 
-def sample_new_session(clip: Path):
+def sample_new_session(clip: Path) -> NewSession:
     """What a therapist would type for a sample; the before/after clips are another athlete's visits."""
     from stridescope.session_service import sample_session
 
@@ -144,8 +148,9 @@ def import_in_foreground(settings: Settings) -> ImportProgress:
             state.done.append(clip.name)
         except InputError as e:
             state.failed[clip.name] = str(e)
-        except BaseException as e:  # say so in the app rather than leave a progress bar that never moves
-            state.failed[clip.name] = f"stopped: {type(e).__name__}: {e}"
+        except BaseException as e:  # end the progress bar rather than leave one that never moves
+            if isinstance(e, Exception):  # a fault to report; Ctrl+C simply resumes at the next start
+                state.failed[clip.name] = f"stopped: {type(e).__name__}: {e}"
             state.finished = True
             _write(settings, state)
             raise
