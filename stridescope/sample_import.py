@@ -74,6 +74,12 @@ def read_progress(settings: Settings) -> ImportProgress | None:
         return None
 
 
+def importing(settings: Settings) -> bool:
+    """Whether the samples are being imported now (then their work folders must not be swept)."""
+    progress = read_progress(settings)
+    return progress is not None and progress.running()
+
+
 def _write(settings: Settings, progress: ImportProgress) -> None:
     progress.updated = time.time()
     path = progress_path(settings)
@@ -162,8 +168,7 @@ def import_in_foreground(settings: Settings) -> ImportProgress:
 
 def start(settings: Settings) -> subprocess.Popen | None:
     """Start the import in a child process unless one is already running; returns it."""
-    now = read_progress(settings)
-    if now is not None and now.running():
+    if importing(settings):
         return None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "samples-import.log", "ab") as log:

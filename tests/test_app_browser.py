@@ -212,7 +212,8 @@ def test_before_and_after_clips_are_compared(page, shots):
     page.get_by_role("heading", name="Findings").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     go(page, "Compare")
     page.get_by_role("heading", name="What changed").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
-    page.get_by_text("before_side.mp4 → after_side.mp4").wait_for()
+    # Compare starts with the newest session against the same athlete's oldest of the same view.
+    page.get_by_text("runner_side.mp4 → after_side.mp4").wait_for()
     page.wait_for_function("() => document.querySelector('video') && document.querySelector('video').readyState >= 2",
                            timeout=60_000)
     page.screenshot(path=str(shots / "5-compare.png"), full_page=True)

@@ -42,7 +42,8 @@ def run(args) -> int:
     bundle = resolve_model()  # build the pose model now rather than during the first analysis
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Sweep leftovers of an interrupted run now: the app does not while the samples are imported.
-    Repository(settings).collect_garbage()
+    if not sample_import.importing(settings):
+        Repository(settings).collect_garbage()
     if args.samples:
         sample_import.start(settings)
     print(f"pose model: {bundle.identity}\ndata folder: {settings.data_dir}\n"

@@ -7,7 +7,7 @@ import streamlit as st
 from metrics.registry import SPECS
 
 from stridescope.passwords import verify_password
-from stridescope.sample_import import read_progress
+from stridescope.sample_import import importing
 from stridescope.settings import Settings, load_settings
 from stridescope.storage import Repository, SessionInfo
 
@@ -17,8 +17,7 @@ KEY_METRICS = tuple(s.name for s in SPECS if s.key)
 @st.cache_resource
 def _repository(settings: Settings) -> Repository:
     repo = Repository(settings)
-    progress = read_progress(settings)
-    if progress is None or not progress.running():  # the samples' import owns its work in progress
+    if not importing(settings):  # the samples' import owns its work in progress
         repo.collect_garbage()  # leftovers of an analysis interrupted by a crash or restart
     return repo
 
