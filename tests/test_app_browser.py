@@ -211,9 +211,13 @@ def test_before_and_after_clips_are_compared(page, shots):
     analyse(page, SAMPLES / "after_side.mp4", "Sam Sample", speed="10", upload=False)
     page.get_by_role("heading", name="Findings").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     go(page, "Compare")
+    # The change table shows first, while the side-by-side replay is still being drawn.
     page.get_by_role("heading", name="What changed").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     # Compare starts with the newest session against the same athlete's oldest of the same view.
     page.get_by_text("runner_side.mp4 → after_side.mp4").wait_for()
+    page.screenshot(path=str(shots / "5-compare-table-first.png"), full_page=True)
+    page.get_by_role("heading", name="Curves over the gait cycle").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
+    wait_idle(page)
     page.wait_for_function("() => document.querySelector('video') && document.querySelector('video').readyState >= 2",
                            timeout=60_000)
     page.screenshot(path=str(shots / "5-compare.png"), full_page=True)
