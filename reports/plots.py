@@ -19,14 +19,14 @@ from metrics.analysis import Analysis  # noqa: E402
 from reports.cycle import CYCLE_PCT, CycleCurve  # noqa: E402
 from reports.kinematics import ANGLE_LABELS, SIDES  # noqa: E402
 from reports.labels import title, unit_text  # noqa: E402
-from metrics.reference import REFERENCES  # noqa: E402
+from metrics.registry import spec  # noqa: E402
 
 COLOURS = {"left": "#f58220", "right": "#28a0f5"}
 SESSION_STYLES = ("-", "--")
 REFERENCE_COLOUR = "#2b8a3e"
 
 # Published running values drawn on the gait-cycle curves: for each curve, the measures whose
-# reference range (metrics.reference) applies to it, where in the cycle the measure is taken,
+# reference range (the measure's spec, metrics.registry) applies to it, where in the cycle the measure is taken,
 # and the sign from the measure to the curve (hip extension is the thigh angle behind vertical).
 # Stridescope's own working bands are not drawn: only published typical values.
 CYCLE_REFERENCES: dict[str, list[tuple[str, str, int]]] = {
@@ -57,7 +57,7 @@ def _grid(n: int, cols: int = 2, height: float = 2.6) -> tuple[Figure, np.ndarra
 
 def published_band(metric: str) -> tuple[float | None, float | None, str] | None:
     """``(low, high, source)`` of a measure's published reference range; None for a working band or none."""
-    ref = REFERENCES.get(metric)
+    ref = spec(metric).reference if spec(metric) else None
     if ref is None or (ref.low is None and ref.high is None) or "working band" in ref.note:
         return None
     return ref.low, ref.high, ref.source

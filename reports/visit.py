@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from metrics.analysis import Analysis, Finding, Metric, QualityNote
-from metrics.measure import SPECS
+from metrics.registry import SPECS
 from reports.content import LIMITS, METHOD, references
 from reports.labels import fmt, reference_text, title
 
