@@ -148,13 +148,6 @@ def sample_session(clip: Path) -> NewSession:
                       height_cm=100 * height_m if height_m else None, notes="bundled sample")
 
 
-def import_samples(repo: Repository, folder: Path,
-                   progress: Callable[[Path], StageProgress | None] = lambda clip: None) -> list[int]:
-    """Analyse every bundled sample not stored yet (so a new installation has sessions to show)."""
-    return [analyse_file(repo, clip, sample_session(clip), progress(clip))
-            for clip in sample_clips(folder) if not repo.has_clip(file_sha256(clip))]
-
-
 class NotComparableError(InputError):
     """Two sessions share no complete stride of one foot to align the replays on."""
 
