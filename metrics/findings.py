@@ -61,8 +61,9 @@ PATTERNS = (
     Pattern(
         "forward_lean_little_hip_extension",
         (Part(("trunk_lean_deg",), "above"), Part(("hip_extension_deg",), "below")),
-        "The trunk leans forward {0.value} (typical {0.band}) while the thigh reaches only {1.value} behind "
-        "vertical at toe-off (typical {1.band}): the forward lean may be making up for little hip extension."),
+        "The trunk leans forward {0.value} (typical {0.band}) while the thigh reaches only {1.value} of extension "
+        "relative to the trunk around toe-off (typical {1.band}): the forward lean may be making up for little "
+        "hip extension."),
 )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from metrics.body_fit import fit_body
 from metrics.clean import CleanTrack, clean, even_grid, resample
 from metrics.events import (
     FOOT_POINTS,
@@ -310,15 +311,23 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     setting = detect_setting(xy, fps, belt, leg_length_px(xy), treadmill_speed_kmh)
     scale = Scale(leg_length_px(xy), height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
                   belt_px_per_s=float(belt) if setting == "treadmill" else None)
-    if treadmill_speed_kmh and setting == "treadmill" and the_view.kind == "side":
-        scale.px_per_m, scale.source = float(belt / scale.belt_speed_m_s), "treadmill belt"
-    elif height_cm:
+    # The runner's height scales better than the belt: the pose model's feet lag the belt in
+    # stance, so their speed read 20-36 % low on synthetic runners (benchmarks/validate_synth.py),
+    # while segment lengths from the height were within 5 %.
+    if height_cm:
         scale.px_per_m, scale.source = height_px(xy) / (height_cm / 100), "runner height"
+    elif treadmill_speed_kmh and setting == "treadmill" and the_view.kind == "side":
+        scale.px_per_m, scale.source = float(belt / scale.belt_speed_m_s), "treadmill belt"
+    notes = {}
+    if the_view.kind == "side":  # constant segment lengths, one bad frame outvoted (metrics/body_fit.py)
+        fit = fit_body(xy, visibility, time_s)
+        xy, notes["body_fit"] = fit.xy, {"segments_px": fit.segments_px, "agreement": fit.agreement}
     from metrics.joint_angles import view_angles  # here: the angle modules import this one
 
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,
-                setting, tilt, cleaned, tuple(frame_size), angles=view_angles(xy, the_view.kind, the_view.forward),
-                frame_time_s=frame_time_s, step_period_s=period)
+                setting, tilt, cleaned, tuple(frame_size), notes=notes,
+                angles=view_angles(xy, the_view.kind, the_view.forward), frame_time_s=frame_time_s,
+                step_period_s=period)
 
 
 def with_contacts(g: Gait, contacts: list[Contact]) -> Gait:

@@ -1,4 +1,10 @@
-"""Vertical oscillation of the pelvis, stride length and the vertical ratio between them."""
+"""Vertical oscillation of the pelvis per step, stride length and the vertical ratio.
+
+Vertical oscillation is the centre of mass's rise and fall within one step
+(initial contact to the other foot's initial contact), with the mid-hip as its
+proxy; the vertical ratio is that oscillation over the *step* length (one
+oscillation per step), as running-dynamics sensors report it (Moore 2016).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,22 @@ _HIPS = (LEFT_HIP, RIGHT_HIP)
 
 
 def vertical_oscillation_px(g: Gait, s: StrideTiming) -> float | None:
-    """Peak-to-peak vertical travel of the mid-hip over the stride."""
-    if s.end_s is None:
+    """Peak-to-peak vertical travel of the mid-hip over the stride's first step."""
+    if s.opposite is None:
         return None
-    y = midpoint(g.xy[g.window(s.start_s, s.end_s)], LEFT_HIP, RIGHT_HIP)[:, 1]
+    y = midpoint(g.xy[g.window(s.start_s, s.opposite.initial_contact_s)], LEFT_HIP, RIGHT_HIP)[:, 1]
     return float(np.ptp(y)) if np.isfinite(y).all() and len(y) > 2 else None
+
+
+def step_length_px(g: Gait, s: StrideTiming) -> float | None:
+    """The stride's first step: treadmill belt speed x step time; overground the mid-hip's travel."""
+    if s.opposite is None:
+        return None
+    if g.setting == "treadmill":
+        return g.scale.belt_px_per_s * s.step_time_s if g.scale.belt_px_per_s else None
+    hip = midpoint(g.xy[[g.frame_at(s.start_s), g.frame_at(s.opposite.initial_contact_s)]], LEFT_HIP, RIGHT_HIP)
+    d = abs(hip[1, 0] - hip[0, 0])
+    return float(d) if np.isfinite(d) else None
 
 
 def stride_length_px(g: Gait, s: StrideTiming) -> float | None:
@@ -54,26 +71,33 @@ def stride_length_leg(g: Gait, s: StrideTiming) -> float | None:
 
 
 def vertical_ratio(g: Gait, s: StrideTiming) -> float | None:
-    osc, length = vertical_oscillation_px(g, s), stride_length_px(g, s)
-    return 100 * osc / length if osc is not None and length else None
+    osc = vertical_oscillation_px(g, s)
+    if osc is None:
+        return None
+    if g.setting == "treadmill" and g.scale.belt_speed_m_s and g.scale.px_per_m and s.step_time_s:
+        # The belt speed typed in gives the step length exactly; both lengths in metres.
+        return 100 * (osc / g.scale.px_per_m) / (g.scale.belt_speed_m_s * s.step_time_s)
+    length = step_length_px(g, s)
+    return 100 * osc / length if length else None
 
 
 _ABOVE_BELOW = (Rule("below"), Rule("above"))
 SPECS = [
-    MetricSpec("vertical_oscillation_cm", "cm", "Peak-to-peak vertical travel of the mid-hip over the stride.",
+    MetricSpec("vertical_oscillation_cm", "cm", "Peak-to-peak vertical travel of the mid-hip within a step.",
                ("side",), vertical_oscillation_cm, _HIPS, ratio_scale=True, label="oscillation",
                reference=Reference(
                    5, 10, "cm", f"{MOORE_2016}; {FOLLAND_2017}",
-                   "Typical values of the pelvis's vertical travel per stride; lower goes with better economy "
+                   "Typical values of the pelvis's vertical travel per step; lower goes with better economy "
                    "(Moore 2016)."),
-               accuracy=Accuracy(6.0, VALIDATION + ": 5.3 cm high"), rules=_ABOVE_BELOW, key=True),
+               accuracy=Accuracy(1.5, VALIDATION + ": 1.3 cm (per-step definition, height scale)"),
+               rules=_ABOVE_BELOW, key=True),
     MetricSpec("vertical_oscillation_pct_leg", "% leg",
-               "Peak-to-peak vertical travel of the mid-hip over the stride, in % of leg length (no scale given).",
+               "Peak-to-peak vertical travel of the mid-hip within a step, in % of leg length (no scale given).",
                ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True,
                title="Vertical oscillation (% leg length)", label="oscillation",
                reference=Reference(
                    None, None, "% leg", MOORE_2016, "As vertical_oscillation_cm when no scale is known."),
-               accuracy=Accuracy(6.5, "the vertical_oscillation_cm floor over a typical 0.93 m leg")),
+               accuracy=Accuracy(1.6, "the vertical_oscillation_cm floor over a typical 0.93 m leg")),
     MetricSpec("stride_length_m", "m",
                "Treadmill: belt speed x stride time; overground: the hip's travel over the stride.",
                ("side",), stride_length_m, _HIPS, ratio_scale=True, label="stride length",
@@ -84,11 +108,11 @@ SPECS = [
                label="stride length",
                reference=Reference(None, None, "leg lengths", HEIDERSCHEIT_2011, "Stride length / leg length."),
                accuracy=Accuracy(0.05, WORKING)),
-    MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / stride length.",
+    MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / step length (one oscillation per step).",
                ("side",), vertical_ratio, _HIPS, ratio_scale=True, label="vertical ratio",
                reference=Reference(
                    None, 10.0, "%", f"{MOORE_2016}; {FOLLAND_2017}",
-                   "Vertical oscillation / stride length; the 10% bound is Stridescope's working band."),
-               accuracy=Accuracy(3.0, "the vertical_oscillation_cm floor over a typical 2 m stride"),
+                   "Vertical oscillation / step length; the 10% bound is Stridescope's working band."),
+               accuracy=Accuracy(1.5, "the vertical_oscillation_cm floor over a typical 1 m step"),
                rules=_ABOVE_BELOW),
 ]

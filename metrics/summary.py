@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import astuple
 
 import numpy as np
-from scipy.stats import mannwhitneyu
+from scipy.stats import kendalltau, theilslopes
 
 from metrics.analysis import Confidence, Metric
 from metrics.gait import Gait
@@ -25,6 +25,7 @@ from metrics.legs import LEGS
 from vision.landmarks import LANDMARK_NAMES
 
 LEVELS = ("low", "medium", "high")
+FIT_AGREES = 1.25  # a leg's misfit to the fitted body, at most this times the other leg's
 IRREGULAR_STEP_CV = 0.10  # robust stride-to-stride variation of step time above which events look irregular
 Z95 = 1.96
 MAX_SWAPPED_SHARE = 0.05  # legs mixed up in more frames than this: which side is which is in doubt
@@ -53,23 +54,61 @@ def symmetry_index(left: float | None, right: float | None) -> float | None:
     return round(100 * (right - left) / (0.5 * (right + left)), 2)
 
 
-def drift(times: np.ndarray, values: np.ndarray, start: float, end: float, min_strides: int = 5) -> dict | None:
-    """First third vs last third of the clip.
+# The smallest change over a clip worth calling a drift, per unit, for measures without a published
+# detectable change: below it a change, however consistent, is within what a therapist reads as steady.
+MIN_DRIFT = {"deg": 2.0, "cm": 1.5, "% leg": 1.5, "ms": 15.0, "steps/min": 3.0, "m": 0.05, "%": 1.0}
+DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may show a false one by chance
 
-    Significant only when the change exceeds the stride-to-stride spread (mean
-    inter-quartile range within the two thirds) and the two thirds differ by a
-    rank test (Mann-Whitney, p < 0.05), so a few odd strides cannot flag it.
+
+def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
+          feet: np.ndarray | None = None, min_strides: int = 8, min_change: float = 0.0) -> dict | None:
+    """The measure's linear trend over the clip (fatigue drift), with its size and the detectable change.
+
+    Each foot's own median is taken out first, so a steady left/right difference
+    is not mistaken for noise.  The trend is Theil-Sen's (the median of pairwise
+    slopes: a few odd strides cannot make it) with its 99 % interval;
+    ``change`` is the trend over the whole clip, ``detectable_change`` the
+    largest of the interval's half-width (widened for strides that wander
+    together), the stride-to-stride spread (the inter-quartile range of the
+    strides around the trend) and ``min_change``.  Significant only when the
+    change exceeds the detectable change and Kendall's rank correlation with
+    time has p < 0.01.  ``early`` and ``late`` are the medians of the clip's
+    first and last thirds.
+
+    >>> t = np.arange(20.0)
+    >>> d = drift(t, 3 + 0.3 * t + np.tile([0.2, -0.2], 10), 0.0, 20.0)
+    >>> d["change"], d["significant"]
+    (6.0, True)
+    >>> drift(t, 3 + np.tile([0.2, -0.2], 10), 0.0, 20.0)["significant"]
+    False
     """
-    third = (end - start) / 3
-    early, late = values[times < start + third], values[times >= end - third]
-    if len(early) < min_strides or len(late) < min_strides:
+    if len(values) < min_strides:
         return None
-    e, l_ = float(np.median(early)), float(np.median(late))
-    spread = float(np.mean([_iqr(early), _iqr(late)]))
-    change = l_ - e
-    p = float(mannwhitneyu(early, late).pvalue)
-    return {"early": round(e, 3), "late": round(l_, 3), "change": round(change, 3),
-            "spread": round(spread, 3), "p_value": round(p, 4), "significant": bool(abs(change) > spread and p < 0.05)}
+    v = np.asarray(values, float).copy()
+    if feet is not None:
+        for foot in set(feet):
+            v[feet == foot] -= np.median(v[feet == foot])
+    slope, _, lo, hi = (float(x) for x in theilslopes(v, times, alpha=1 - DRIFT_ALPHA))
+    span = end - start
+    tm = float(np.median(times))
+    residual = v - slope * (times - tm)
+    spread = _iqr(residual)
+    change = slope * span
+    # Stride values wander together (a pose error lasts a few strides), which a trend
+    # interval for independent strides would understate: widen it by the residuals'
+    # lag-1 autocorrelation (the usual AR(1) variance inflation).
+    r = residual[np.argsort(times)] - residual.mean()
+    rho = min(max(float(np.sum(r[1:] * r[:-1]) / max(np.sum(r * r), 1e-12)), 0.0), 0.9)
+    inflation = float(np.sqrt((1 + rho) / (1 - rho)))
+    detectable = max(spread, (hi - lo) / 2 * span * inflation, min_change)
+    p = float(kendalltau(times, v).pvalue)
+    third = span / 3
+    early, late = (float(np.median(x)) if len(x) else float("nan") for x in
+                   (values[times < start + third], values[times >= end - third]))
+    return {"early": round(early, 3), "late": round(late, 3),
+            "change": round(change, 3), "detectable_change": round(detectable, 3),
+            "spread": round(spread, 3), "p_value": round(p, 4),
+            "significant": bool(abs(change) > detectable and p < DRIFT_ALPHA)}
 
 
 def _iqr(x: np.ndarray) -> float:
@@ -138,8 +177,15 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         reasons.append(f"{100 * interpolated:.0f}% of the contacts were bridged by the gait rhythm, not seen")
     far = far_leg(g)
     if far and set(astuple(LEGS[far])) & set(spec.landmarks):
-        score *= 0.85
-        reasons.append(f"the {far} leg is the far one in this side view, partly hidden behind the near leg")
+        # Unless its detections follow the body fitted over the clip (metrics/body_fit.py) as
+        # closely as the near leg's do.
+        fit = g.notes.get("body_fit", {}).get("agreement", {})
+        if len(fit) == 2 and fit[far] <= FIT_AGREES * min(fit.values()):
+            reasons.append(f"the {far} leg is the far one in this side view, but its landmarks fit the body "
+                           "fitted over the clip as well as the near leg's")
+        else:
+            score *= 0.85
+            reasons.append(f"the {far} leg is the far one in this side view, partly hidden behind the near leg")
     if spec.angle_from_vertical and abs(g.ground_tilt_deg) > TILT_DEG:
         score *= 0.85
         reasons.append(f"the ground line slopes {abs(g.ground_tilt_deg):.0f} deg in the picture: a tilted camera "
@@ -357,7 +403,9 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
         reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
-        drift=drift(times, vals, start, end),
+        drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]),
+                    min_change=spec.detectable_change.value if spec.detectable_change
+                    else MIN_DRIFT.get(spec.unit, 0.0)),
         side_difference=_round(right - left) if both else None,
         uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
                                        g.ground_tilt_deg)),

@@ -35,11 +35,13 @@ class Body:
     head_radii: tuple[float, float, float]  # ellipsoid (forward, lateral, up)
 
     @classmethod
-    def from_height(cls, height: float) -> Body:
+    def from_height(cls, height: float, leg: float = 1.0, hips: float = 1.0, shoe: float = 1.0) -> Body:
+        """Winter's proportions scaled to ``height``; ``leg``, ``hips`` and ``shoe`` scale the
+        leg segments, the pelvis width and the shoe's length (1 = Winter's average runner)."""
         s = height / 1.75
         return cls(
-            height=height, thigh=0.43 * s, shank=0.43 * s, hip_half_width=0.095 * s,
-            heel=(-0.07 * s, -0.085 * s), toe=(0.20 * s, -0.085 * s),
+            height=height, thigh=0.43 * s * leg, shank=0.43 * s * leg, hip_half_width=0.095 * s * hips,
+            heel=(-0.07 * s * shoe, -0.085 * s), toe=(0.20 * s * shoe, -0.085 * s),
             trunk=0.50 * s, shoulder_half_width=0.175 * s, upper_arm=0.29 * s, forearm=0.25 * s,
             head_centre=(0.03 * s, 0.26 * s), head_radii=(0.100 * s, 0.078 * s, 0.115 * s),
         )

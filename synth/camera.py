@@ -29,9 +29,13 @@ class Camera:
 
     @classmethod
     def for_view(cls, view: str, width: int, height: int, distance: float, height_m: float,
-                 vfov_deg: float) -> Camera:
-        """Side view: camera on the runner's right (runner heads to image right); rear: behind."""
-        target = np.array([0.0, 0.0, AIM_HEIGHT])
+                 vfov_deg: float, aim_height_m: float = AIM_HEIGHT, roll_deg: float = 0.0) -> Camera:
+        """Side view: camera on the runner's right (runner heads to image right); rear: behind.
+
+        ``roll_deg`` turns the camera about its optical axis so that the scene appears
+        turned clockwise by that angle (a phone held slightly crooked).
+        """
+        target = np.array([0.0, 0.0, aim_height_m])
         if view == "side":
             position = np.array([0.0, -distance, height_m])
         else:
@@ -41,6 +45,8 @@ class Camera:
         right = np.cross(forward, [0.0, 0.0, 1.0])
         right /= np.linalg.norm(right)
         down = np.cross(forward, right)
+        c, s = np.cos(np.radians(roll_deg)), np.sin(np.radians(roll_deg))
+        right, down = c * right - s * down, s * right + c * down
         focal = (height / 2) / np.tan(np.radians(vfov_deg) / 2)
         return cls(position, right, down, forward, float(focal), (width / 2, height / 2), (width, height))
 

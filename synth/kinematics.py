@@ -224,7 +224,8 @@ class RunnerModel:
     swings: list[Swing] = field(init=False)
 
     def __post_init__(self):
-        self.body = Body.from_height(self.params.height_m)
+        p = self.params
+        self.body = Body.from_height(p.height_m, p.leg_length_scale, p.hip_width_scale, p.shoe_length_scale)
         rng = np.random.default_rng(self.seed)
         self.steps = self._schedule(rng)
         for step in self.steps:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from synth.camera import Camera
+
 FOOT_STRIKE_ANGLES_DEG = {"rearfoot": 15.0, "midfoot": 3.0, "forefoot": -8.0}
 """Typical foot-strike angle of each pattern (Altman & Davis 2012 bands: rearfoot > 8,
 midfoot -1.6..8, forefoot < -1.6 degrees)."""
@@ -27,7 +29,8 @@ BOTH_SIDES = {
 
 
 # Fixed for a whole clip: the body, and the belt (its marks move at one speed).
-FIXED = ("drift", "variability_pct", "height_m", "belt_speed_kmh", "stride_length_m")
+FIXED = ("drift", "variability_pct", "height_m", "belt_speed_kmh", "stride_length_m",
+         "leg_length_scale", "hip_width_scale", "shoe_length_scale")
 
 
 def _p(default, unit: str, help: str):
@@ -39,6 +42,9 @@ class RunnerParams:
     """How the synthetic runner runs (treadmill running, constant belt speed)."""
 
     height_m: float = _p(1.75, "m", "body height; segment lengths scale with it")
+    leg_length_scale: float = _p(1.0, "x", "thigh and shank length relative to Winter's proportions")
+    hip_width_scale: float = _p(1.0, "x", "pelvis width relative to Winter's proportions")
+    shoe_length_scale: float = _p(1.0, "x", "shoe (heel to toe) length relative to a typical running shoe")
     cadence_spm: float = _p(170.0, "steps/min", "steps per minute")
     belt_speed_kmh: float = _p(10.0, "km/h", "treadmill belt speed")
     stride_length_m: float | None = _p(
@@ -127,11 +133,26 @@ class RenderSettings:
     camera_distance_m: float | None = _p(
         None, "m", "camera to the runner's mid-line (default 3.6 side, 3.4 rear)")
     camera_height_m: float = _p(1.0, "m", "camera height above the belt")
+    camera_aim_height_m: float = _p(0.85, "m", "height the camera points at (sets its tilt)")
+    camera_roll_deg: float = _p(0.0, "deg", "camera turned about its optical axis (a crooked phone), + clockwise")
     vertical_fov_deg: float = _p(40.0, "deg", "vertical field of view")
     noise_std: float = _p(0.0, "grey levels", "standard deviation of added sensor noise")
     motion_blur: int = _p(1, "sub-frames", "sub-frames averaged per frame (1 = no blur)")
+    clutter: int = _p(0, "objects", "boxes and posters in the room behind the treadmill")
+    skin_rgb: str = _p("#deaa86", "hex", "skin colour")
+    hair_rgb: str = _p("#3a2618", "hex", "hair colour")
+    shirt_rgb: str = _p("#265cac", "hex", "shirt colour")
+    shorts_rgb: str = _p("#26262c", "hex", "shorts colour")
+    sock_rgb: str = _p("#ececec", "hex", "sock colour")
+    shoe_left_rgb: str = _p("#cd2828", "hex", "left shoe colour")
+    shoe_right_rgb: str = _p("#1ea550", "hex", "right shoe colour")
     crf: int = _p(26, "", "H.264 constant rate factor (lower = larger, better)")
     seed: int = _p(0, "", "random seed: stride variability and noise")
+
+    def camera(self) -> Camera:
+        """The camera these settings film with."""
+        return Camera.for_view(self.view, self.width, self.height, self.distance(), self.camera_height_m,
+                               self.vertical_fov_deg, self.camera_aim_height_m, self.camera_roll_deg)
 
     def distance(self) -> float:
         if self.camera_distance_m is not None:
@@ -143,3 +164,21 @@ class RenderSettings:
             raise ValueError(f"view must be 'side' or 'rear', not {self.view!r}")
         if self.width % 2 or self.height % 2:
             raise ValueError("width and height must be even (H.264 4:2:0)")
+        for f in fields(self):
+            if f.name.endswith("_rgb"):
+                rgb(getattr(self, f.name))
+
+
+def rgb(text: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` as an (r, g, b) tuple.
+
+    >>> rgb("#ff8000")
+    (255, 128, 0)
+    """
+    h = text.lstrip("#")
+    try:
+        if len(h) != 6:
+            raise ValueError
+        return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        raise ValueError(f"colour must be #rrggbb, not {text!r}") from None

@@ -16,23 +16,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from synth.camera import Camera
 from synth.kinematics import Pose, RunnerModel
-from synth.params import RenderSettings
+from synth.params import RenderSettings, rgb
 from vision.landmarks import INDEX
 
 SHIFT = 4  # sub-pixel bits for OpenCV polygon filling
 ONE = 1 << SHIFT
 FLOOR_Z = -0.20  # belt surface is z = 0, 20 cm above the floor
 
-SKIN = (222, 170, 134)
-HAIR = (58, 38, 24)
-SHIRT = (38, 92, 172)
-SHORTS = (38, 38, 44)
-SOCK = (236, 236, 236)
-# Gait-lab convention: left red, right green; the belt test tells the feet apart by hue.
-SHOE = {"left": (205, 40, 40), "right": (30, 165, 80)}
-SOLE = {"left": (150, 28, 28), "right": (20, 115, 55)}
+SOLE_SHADE = 0.72  # the sole is a darker tone of the shoe
 BELT = (52, 52, 56)
 BELT_MARK = (92, 92, 96)
 EYE_WHITE = (245, 245, 240)
@@ -91,8 +83,10 @@ class Renderer:
 
     def __init__(self, model: RunnerModel, settings: RenderSettings):
         self.model, self.settings = model, settings
-        self.camera = Camera.for_view(settings.view, settings.width, settings.height,
-                                      settings.distance(), settings.camera_height_m, settings.vertical_fov_deg)
+        self.camera = settings.camera()
+        self.skin, self.hair, self.shirt, self.shorts, self.sock = (
+            rgb(getattr(settings, f"{n}_rgb")) for n in ("skin", "hair", "shirt", "shorts", "sock"))
+        self.shoe = {f: rgb(getattr(settings, f"shoe_{f}_rgb")) for f in ("left", "right")}
         self.background = self._background()
 
     # -------------------------------------------------------------- geometry
@@ -164,9 +158,30 @@ class Renderer:
             parts += self._box_faces([1.12, y, 0.0], [1.19, y + 0.06, 1.16], rail)
             parts += self._box_faces([0.55, y, 0.95], [1.15, y + 0.05, 1.0], rail)
         parts += self._box_faces([1.05, -0.40, 1.12], [1.30, 0.40, 1.36], dark)
+        parts += self._clutter(far)
         for part in sorted(parts, key=lambda p: -p.depth):
             part.draw(img)
         return img
+
+    def _clutter(self, far: float) -> list[Part]:
+        """``settings.clutter`` boxes on the floor and posters on the wall, behind the treadmill."""
+        rng = np.random.default_rng([self.settings.seed, 7])
+        parts = []
+        for _ in range(self.settings.clutter):
+            colour = tuple(int(c) for c in rng.integers(20, 236, 3))
+            along, size = rng.uniform(-2.5, 2.5), rng.uniform(0.2, 0.8, 3)
+            if rng.random() < 0.5:  # a box standing on the floor
+                depth = rng.uniform(1.0, far - size[1])
+                z0, z1 = FLOOR_Z, FLOOR_Z + size[2] * 1.5
+            else:  # a poster on the wall
+                depth, z0 = far - 0.01, rng.uniform(0.6, 1.6)
+                z1 = z0 + size[2]
+                size[1] = 0.005
+            lo, hi = [along, depth, z0], [along + size[0], depth + size[1], z1]
+            if self.settings.view != "side":  # the rear camera looks along +x
+                lo, hi = [lo[1], -hi[0], z0], [hi[1], -lo[0], z1]
+            parts += self._box_faces(lo, hi, colour)
+        return parts
 
     def _belt_marks(self, img: np.ndarray, t: float) -> None:
         """Marks across the belt, moving backward at belt speed (show the belt runs)."""
@@ -230,15 +245,16 @@ class Renderer:
             shank, d_sh = self._capsule(np.array([knee, calf + 0.012 * sc * -fwd, ankle]),
                                         np.array([0.055, 0.062, 0.034]) * sc)
             shade_th, shade_sh = self._shade_for(d_th, ref), self._shade_for(d_sh, ref)
-            group(d_th, [lambda img, p=thigh, s=shade_th: _shaded(img, p, _scaled(SKIN, s)),
-                         lambda img, p=short_leg, s=shade_th: _shaded(img, p, _scaled(SHORTS, s))])
+            group(d_th, [lambda img, p=thigh, s=shade_th: _shaded(img, p, _scaled(self.skin, s)),
+                         lambda img, p=short_leg, s=shade_th: _shaded(img, p, _scaled(self.shorts, s))])
             sock, _ = self._capsule(np.array([ankle, ankle + 0.16 * (knee - ankle)]), np.array([0.036, 0.036]) * sc)
             shoe, sole, d_shoe = self._shoe(lm, f, pose.foot_pitch[f][i])
             shade_ft = self._shade_for(d_shoe, ref)
-            group(d_sh, [lambda img, p=shank, s=shade_sh: _shaded(img, p, _scaled(SKIN, s)),
-                         lambda img, p=sock, s=shade_sh: _fill(img, _hull(p), _scaled(SOCK, s))])
-            group(d_shoe - 0.02, [lambda img, p=shoe, s=shade_ft, f=f: _shaded(img, p, _scaled(SHOE[f], s)),
-                                  lambda img, p=sole, s=shade_ft, f=f: _fill(img, _hull(p), _scaled(SOLE[f], s))])
+            group(d_sh, [lambda img, p=shank, s=shade_sh: _shaded(img, p, _scaled(self.skin, s)),
+                         lambda img, p=sock, s=shade_sh: _fill(img, _hull(p), _scaled(self.sock, s))])
+            sole_rgb = _scaled(self.shoe[f], shade_ft * SOLE_SHADE)
+            group(d_shoe - 0.02, [lambda img, p=shoe, s=shade_ft, f=f: _shaded(img, p, _scaled(self.shoe[f], s)),
+                                  lambda img, p=sole, c=sole_rgb: _fill(img, _hull(p), c)])
 
         # Trunk: shorts (pelvis frame) under the shirt (trunk frame).
         shorts_pts, d_shorts = self._cloud(rings(mid_hip, pelvis_up, [
@@ -246,8 +262,8 @@ class Renderer:
         shirt_pts, d_shirt = self._cloud(rings(mid_hip, up, [
             (0.13 * b.trunk, 0.152 * sc, 0.108 * sc), (0.45 * b.trunk, 0.148 * sc, 0.105 * sc),
             (0.78 * b.trunk, 0.165 * sc, 0.118 * sc), (0.98 * b.trunk, 0.158 * sc, 0.085 * sc)]))
-        group(min(d_shorts, d_shirt), [lambda img: _shaded(img, shorts_pts, SHORTS),
-                                        lambda img: _shaded(img, shirt_pts, SHIRT)])
+        group(min(d_shorts, d_shirt), [lambda img: _shaded(img, shorts_pts, self.shorts),
+                                        lambda img: _shaded(img, shirt_pts, self.shirt)])
 
         # Arms: upper arm with a sleeve, forearm, fist.
         for f in ("left", "right"):
@@ -257,16 +273,16 @@ class Renderer:
             fore, d_fo = self._capsule(np.array([el, wr]), np.array([0.038, 0.028]) * sc)
             fist, _ = self._capsule(np.array([wr + 0.5 * (lm[INDEX[f"{f}_index"]] - wr)]), np.array([0.043]) * sc)
             s_up, s_fo = self._shade_for(d_up, ref), self._shade_for(d_fo, ref)
-            group(d_up, [lambda img, p=upper, s=s_up: _shaded(img, p, _scaled(SKIN, s)),
-                         lambda img, p=sleeve, s=s_up: _shaded(img, p, _scaled(SHIRT, s))])
-            group(d_fo - 0.01, [lambda img, p=fore, s=s_fo: _shaded(img, p, _scaled(SKIN, s)),
-                                lambda img, p=fist, s=s_fo: _shaded(img, p, _scaled(SKIN, s * 0.97))])
+            group(d_up, [lambda img, p=upper, s=s_up: _shaded(img, p, _scaled(self.skin, s)),
+                         lambda img, p=sleeve, s=s_up: _shaded(img, p, _scaled(self.shirt, s))])
+            group(d_fo - 0.01, [lambda img, p=fore, s=s_fo: _shaded(img, p, _scaled(self.skin, s)),
+                                lambda img, p=fist, s=s_fo: _shaded(img, p, _scaled(self.skin, s * 0.97))])
 
         # Neck and head (face features only where they face the camera).
         head = pose.head_centre[i]
         neck, d_neck = self._capsule(np.array([pose.mid_shoulder[i], head - np.array([0.01, 0, 0.07]) * sc]),
                                      np.array([0.055, 0.05]) * sc)
-        add(neck, d_neck + 0.02, SKIN)
+        add(neck, d_neck + 0.02, self.skin)
         parts.append(Part(float(self._px(head[None])[1][0]) - 0.05, lambda img: self._head(img, pose, i)))
         return parts
 
@@ -303,18 +319,18 @@ class Renderer:
         c = pose.head_centre[i]
         rx, ry, rz = b.head_radii
         surface = c + SPHERE * [rx, ry, rz]
-        _shaded(img, self._px(surface)[0], SKIN)
+        _shaded(img, self._px(surface)[0], self.skin)
         # Ears first so hair can overlap their tops.
         lm = pose.landmarks[i]
         for f in ("left", "right"):
             ear = lm[INDEX[f"{f}_ear"]]
             if self._facing(ear, ear - c):
                 pts = ear + SPHERE * np.array([0.022, 0.01, 0.032]) * sc
-                _shaded(img, self._px(pts)[0], _scaled(SKIN, 0.9))
+                _shaded(img, self._px(pts)[0], _scaled(self.skin, 0.9))
         hair_dir = np.array([-0.55, 0.0, 0.83])
         cap = SPHERE[SPHERE @ hair_dir > 0.05]
         # Hair sits on the upper back of the head and down behind the ears.
-        _shaded(img, self._px(c + cap * np.array([rx, ry, rz]) * 1.07)[0], HAIR)
+        _shaded(img, self._px(c + cap * np.array([rx, ry, rz]) * 1.07)[0], self.hair)
         f_px = self.camera.focal_px
         for f in ("left", "right"):
             eye = lm[INDEX[f"{f}_eye"]]
@@ -327,13 +343,13 @@ class Renderer:
             cv2.circle(img, centre, int(0.5 * r * ONE), IRIS, -1, cv2.LINE_AA, SHIFT)
             brow = self._px(np.array([eye + np.array([0.005, 0.012, 0.018]) * sc,
                                       eye + np.array([0.0, -0.012, 0.02]) * sc]))[0]
-            cv2.line(img, *[tuple(int(round(v * ONE)) for v in p) for p in brow], HAIR,
+            cv2.line(img, *[tuple(int(round(v * ONE)) for v in p) for p in brow], self.hair,
                      max(1, int(round(0.005 * sc * f_px / depth[0]))), cv2.LINE_AA, SHIFT)
         nose_tip = lm[INDEX["nose"]]
         if self._facing(nose_tip, nose_tip - c, slack=0.15):
             base = np.array([[0.085, 0.0, 0.03], [0.092, 0.016, -0.03], [0.092, -0.016, -0.03],
                              [0.096, 0.0, -0.035]]) * sc + c
-            _shaded(img, self._px(np.vstack([base, nose_tip]))[0], _scaled(SKIN, 0.96))
+            _shaded(img, self._px(np.vstack([base, nose_tip]))[0], _scaled(self.skin, 0.96))
         ml, mr = lm[INDEX["mouth_left"]], lm[INDEX["mouth_right"]]
         mid = (ml + mr) / 2 + np.array([0.008, 0, -0.004]) * sc
         if self._facing(mid, mid - c, slack=0.2):

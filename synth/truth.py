@@ -54,7 +54,7 @@ def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
     step, nxt = model.steps[step_index], model.steps[step_index + 2]
     step_time = model.steps[step_index + 1].t_ic - step.t_ic
     f, other = step.foot, "right" if step.foot == "left" else "left"
-    at_ic, at_to = model.pose([step.t_ic]), model.pose([step.t_to])
+    at_ic = model.pose([step.t_ic])
     stride = model.pose(np.arange(step.t_ic, nxt.t_ic, SAMPLE_S))
     stance = model.pose(np.linspace(step.t_ic, step.t_to, int(step.contact / SAMPLE_S) + 1))
     stride_time = nxt.t_ic - step.t_ic
@@ -62,7 +62,13 @@ def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
     heel, toe = _lm(at_ic, f, "heel")[0], _lm(at_ic, f, "foot_index")[0]
     hip, knee, ankle = (_lm(at_ic, f, n)[0] for n in ("hip", "knee", "ankle"))
     _, flex_ic = sagittal_angles(hip, knee, ankle)
-    thigh_to, _ = sagittal_angles(*(_lm(at_to, f, n)[0] for n in ("hip", "knee", "ankle")))
+    # Hip extension: thigh behind vertical minus trunk lean, peak from mid-stance to a tenth of
+    # the stride after toe-off (metrics/hip.py).
+    late = model.pose(np.arange((step.t_ic + step.t_to) / 2, step.t_to + 0.1 * (nxt.t_ic - step.t_ic), SAMPLE_S))
+    thigh_late, _ = sagittal_angles(*(_lm(late, f, n) for n in ("hip", "knee", "ankle")))
+    trunk_late = late.mid_shoulder - late.mid_hip
+    hip_ext = -thigh_late - np.degrees(np.arctan2(trunk_late[:, 0], trunk_late[:, 2]))
+    first_step = model.pose(np.arange(step.t_ic, model.steps[step_index + 1].t_ic, SAMPLE_S))
     _, flex_stance = sagittal_angles(*(_lm(stance, f, n) for n in ("hip", "knee", "ankle")))
     trunk = stride.mid_shoulder - stride.mid_hip
     stance_hip, swing_hip = _lm(stance, f, "hip"), _lm(stance, other, "hip")
@@ -77,8 +83,8 @@ def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
         "trunk_lean_deg": float(np.degrees(np.arctan2(trunk[:, 0], trunk[:, 2])).mean()),
         "knee_flexion_at_contact_deg": float(flex_ic),
         "peak_knee_flexion_stance_deg": float(flex_stance.max()),
-        "hip_extension_deg": float(-thigh_to),
-        "vertical_oscillation_cm": 100.0 * float(np.ptp(stride.mid_hip[:, 2])),
+        "hip_extension_deg": float(hip_ext.max()),
+        "vertical_oscillation_cm": 100.0 * float(np.ptp(first_step.mid_hip[:, 2])),
         "stride_length_m": step.v * stride_time,
         "pelvic_drop_deg": float(signed_peak(drop)),
         "knee_collapse_deg": float(signed_peak(fppa)),

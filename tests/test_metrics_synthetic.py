@@ -111,7 +111,8 @@ def test_ground_contact_time_is_recovered_within_20_ms(samples, name):
 MISSED = "initial contact ~1 frame early and pose-landmark error of the foot at landing (see note above)"
 
 
-@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured +9.4..+13.8 cm")
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured +5.2, +6.8, +7.9 cm with the height scale "
+                                        "(+9.4..+13.8 with the belt scale)")
 @pytest.mark.parametrize("name", SIDE)
 def test_overstride_is_recovered_within_5_cm(samples, name):
     assert abs(error(samples, name, "overstride_cm")) <= 5.0
@@ -127,54 +128,169 @@ def test_foot_strike_after_retraining_is_midfoot(samples):
     assert -1.6 <= samples["after_side"][0].metrics["foot_strike_angle_deg"].value <= 8
 
 
-# Measured median errors at the true contact instants, from the true landmarks through
-# cleaning and the belt scale (deg, cm, deg): runner -0.8, +0.0, -1.7; before -0.9, +0.1,
-# -1.5; after -0.9, +0.0, -1.8; largest single stride 1.2 deg, 0.3 cm, 2.3 deg (with the old
-# snapping landing, smeared into the contact frame by the 10 Hz low-pass: up to 5.2 deg, 5.4 cm).
-# A flipped sign fails.
-@pytest.mark.parametrize("name", SIDE)
-def test_contact_metrics_agree_with_the_truth_on_true_landmarks_at_true_contacts(name):
-    """The metric code and the synthetic truth share their definitions: given the exact
-    landmarks and the exact contact instants, the per-stride values come back."""
+def _true_contacts(truth: dict) -> dict:
+    """``{initial-contact frame: Contact}`` at the exact event times of a synthetic clip."""
+    from synth.evaluate import true_contacts
+
+    return {c.initial_contact_frame: c for c in true_contacts(truth)}
+
+
+def _gait_on_true_landmarks(truth: dict, rotate_deg: float = 0.0):
+    """The gait of a sample's exact image landmarks (optionally turned about the image centre)."""
     import numpy as np
 
-    from metrics import foot_strike, overstride
-    from metrics.events import Contact
-    from metrics.gait import StrideTiming, build_gait
+    from metrics.gait import build_gait
 
-    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
     xy = np.array(truth["landmarks"]["image_xy_px"], float)
     render, params = truth["render"], truth["params"]
-    g = build_gait(xy, np.arange(len(xy)) / render["fps"], np.ones(xy.shape[:2]),
-                   (render["width"], render["height"]), "side", params["belt_speed_kmh"], 100 * params["height_m"])
-    toe_off = {(e["foot"], e["frame"]): e["time_s_exact"] for e in truth["events"] if e["kind"] == "toe_off"}
-    errors = []
+    if rotate_deg:
+        a = np.radians(rotate_deg)
+        centre = np.array([render["width"], render["height"]]) / 2
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        xy = (xy - centre) @ rot.T + centre
+    g = build_gait(xy, np.arange(len(xy)) / render["fps"], np.ones(xy.shape[:2]), (render["width"], render["height"]),
+                   render["view"], params["belt_speed_kmh"], 100 * params["height_m"])
+    g.contacts = sorted(_true_contacts(truth).values(), key=lambda c: c.initial_contact_s)
+    return g
+
+
+def _stride_errors(truth: dict, g, measures: dict) -> dict:
+    """Per measure, per-stride (measured - true) at the true events."""
+    from metrics.gait import StrideTiming
+
+    contacts = _true_contacts(truth)
+    errors = {name: [] for name in measures}
     for s in truth["strides"]:
-        if s["toe_off_frame"] is None:
-            continue
-        contact = Contact(s["foot"], s["start_s"], toe_off[s["foot"], s["toe_off_frame"]],
-                          s["initial_contact_frame"], s["toe_off_frame"], True)
-        stride, v = StrideTiming(0, s["foot"], contact, None, None), s["values"]
-        errors.append((foot_strike.foot_strike_angle(g, stride) - v["foot_strike_angle_deg"],
-                       overstride.overstride_cm(g, stride) - v["overstride_cm"],
-                       overstride.shank_angle_at_contact(g, stride) - v["shank_angle_at_contact_deg"]))
-    worst = np.abs(np.array(errors)).max(axis=0)
-    assert len(errors) >= 20
-    assert worst[0] <= 2.0 and worst[1] <= 1.0 and worst[2] <= 3.0, worst
+        c = contacts[s["initial_contact_frame"]]
+        opposite = next((d for d in g.contacts if d.foot != c.foot and d.initial_contact_s > c.initial_contact_s), None)
+        stride = StrideTiming(0, c.foot, c, opposite, contacts.get(s["next_initial_contact_frame"]))
+        for name, per_stride in measures.items():
+            v = per_stride(g, stride)
+            if v is not None:
+                errors[name].append(v - s["values"][name])
+    return errors
 
 
-PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the hip landmarks' line tilts less than the synthetic pelvis")
+# Largest single-stride error measured on the three side samples from their exact landmarks at the
+# exact events, through cleaning, the body fit and the height scale (deg, cm): foot strike 1.16,
+# overstride 0.54, shank 2.19, hip extension 2.11, knee flexion at contact 4.47 (median +3.2..+4.0:
+# the 2D projection adds ~1.2 and the cleaning's 10 Hz low-pass ~2.3 at this turning point of the
+# knee angle), peak knee flexion 0.70, vertical oscillation 0.54, trunk lean 0.02.
+# Rear: pelvic drop 0.07, knee FPPA 1.06.  A flipped sign or a doubled value fails.
+DEFINITION_TOLERANCE = {
+    "foot_strike_angle_deg": 1.5, "overstride_cm": 1.0, "shank_angle_at_contact_deg": 3.0,
+    "hip_extension_deg": 2.5, "knee_flexion_at_contact_deg": 5.0, "peak_knee_flexion_stance_deg": 1.0,
+    "vertical_oscillation_cm": 0.75, "trunk_lean_deg": 0.1, "pelvic_drop_deg": 0.25, "knee_collapse_deg": 1.5,
+}
 
 
-# Measured errors (deg): after_rear -0.57 (true 3), runner_rear -2.21 (true 4; -1.69 before the samples
-# were regenerated with the new landing), before_rear -3.87 (true 5.8).
+@pytest.mark.parametrize("name", NAMES)
+def test_measures_agree_with_the_truth_on_true_landmarks_at_true_events(name):
+    """The metric code and the synthetic truth share their definitions: given the exact
+    landmarks and the exact event instants, every per-stride value comes back."""
+    import numpy as np
+
+    from metrics import foot_strike, frontal, hip, knee, oscillation, overstride, trunk
+
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    measures = {"side": {"foot_strike_angle_deg": foot_strike.foot_strike_angle,
+                         "overstride_cm": overstride.overstride_cm,
+                         "shank_angle_at_contact_deg": overstride.shank_angle_at_contact,
+                         "hip_extension_deg": hip.hip_extension,
+                         "knee_flexion_at_contact_deg": knee.knee_flexion_at_contact,
+                         "peak_knee_flexion_stance_deg": knee.peak_knee_flexion_stance,
+                         "vertical_oscillation_cm": oscillation.vertical_oscillation_cm,
+                         "trunk_lean_deg": trunk.trunk_lean},
+                "rear": {"pelvic_drop_deg": frontal.pelvic_drop, "knee_collapse_deg": frontal.knee_collapse}}
+    errors = _stride_errors(truth, _gait_on_true_landmarks(truth), measures[truth["render"]["view"]])
+    for measure, e in errors.items():
+        assert len(e) >= 20, measure
+        assert np.abs(e).max() <= DEFINITION_TOLERANCE[measure], (measure, np.abs(e).max())
+
+
+@pytest.mark.parametrize("name", REAR)
+def test_pelvic_drop_is_measured_from_the_runners_neutral_not_the_camera(name):
+    """A phone held 3 deg crooked changes the hip line's angle to the image by 3 deg but not the
+    pelvic drop, which is measured from the hip line's own angle in flight (measured change < 0.05 deg)."""
+    import numpy as np
+
+    from metrics.frontal import pelvic_drop
+
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    level, crooked = _gait_on_true_landmarks(truth), _gait_on_true_landmarks(truth, rotate_deg=3.0)
+    from metrics.gait import strides_from_contacts
+
+    a = [pelvic_drop(level, s) for s in strides_from_contacts(level.contacts)]
+    b = [pelvic_drop(crooked, s) for s in strides_from_contacts(crooked.contacts)]
+    change = np.array([x - y for x, y in zip(a, b) if x is not None and y is not None])
+    assert len(change) >= 20 and np.abs(change).max() < 0.3
+
+
+def test_one_misplaced_knee_cannot_bend_the_fitted_knee_by_much():
+    """A knee detected 25 px off (14 deg of raw knee angle) moves the fitted knee by < 7 deg (measured
+    5.5); on exact landmarks the fit changes the knee angle by < 2 deg anywhere (measured 1.6)."""
+    import numpy as np
+
+    from metrics.body_fit import fit_body
+    from metrics.knee import knee_flexion
+    from metrics.legs import LEGS
+
+    truth = json.loads((SAMPLES / "runner_side.truth.json").read_text())
+    xy = np.array(truth["landmarks"]["image_xy_px"], float)
+    t, vis = np.arange(len(xy)) / truth["render"]["fps"], np.ones(xy.shape[:2])
+    exact = fit_body(xy, vis, t)
+    for foot in ("left", "right"):
+        assert np.abs(knee_flexion(exact.xy, foot) - knee_flexion(xy, foot)).max() < 2.0
+    bad = xy.copy()
+    bad[200, LEGS["right"].knee] += [25.0, 0.0]
+    assert abs(knee_flexion(bad[200], "right") - knee_flexion(xy[200], "right")) > 10
+    fitted = fit_body(bad, vis, t)
+    assert abs(knee_flexion(fitted.xy[200], "right") - knee_flexion(exact.xy[200], "right")) < 7.0
+    thigh, shank = fitted.segments_px["right"]
+    assert np.linalg.norm(fitted.xy[:, LEGS["right"].knee] - fitted.xy[:, LEGS["right"].hip], axis=-1) \
+        == pytest.approx(thigh, rel=1e-6)
+
+
+def test_drift_is_found_when_injected_and_not_when_absent():
+    """Per-stride values with stride-to-stride noise (SD 1) and a steady left/right offset, 30 strides
+    (a 10 s clip): a drift of 4 SD over the clip is found in >= 90 % of clips (measured 97.5 %), one is
+    reported in <= 5 % of clips without any, also when the noise wanders (lag-1 autocorrelation 0.5;
+    measured 1 % and 3 %)."""
+    import numpy as np
+
+    from metrics.summary import drift
+
+    rng = np.random.default_rng(0)
+
+    def significant(change: float, wander: float = 0.0) -> bool:
+        t = np.sort(rng.uniform(0, 10, 30))
+        feet = np.array(["left", "right"] * 15)
+        noise = rng.normal(0, 1, 30)
+        for i in range(1, 30):
+            noise[i] += wander * noise[i - 1]
+        v = 5 + change * t / 10 + np.where(feet == "left", 0.8, -0.8) + noise
+        return drift(t, v, 0, 10, feet)["significant"]
+
+    assert np.mean([significant(4.0) for _ in range(300)]) >= 0.9
+    assert np.mean([significant(0.0) for _ in range(300)]) <= 0.05
+    assert np.mean([significant(0.0, wander=0.5) for _ in range(300)]) <= 0.05
+
+
+PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the pose model's hip line hardly follows the synthetic "
+                                                       "pelvis: on before_rear its obliquity follows the true one "
+                                                       "with gain 0.08 (correlation 0.2)")
+
+
+# Measured errors (deg), from the flight neutral: after_rear -0.94 (true 3), runner_rear -2.01 (true 4),
+# before_rear -3.79 (true 5.8): the measure reads about 2 deg whatever the truth.
 @pytest.mark.parametrize("name", ["after_rear", pytest.param("runner_rear", marks=PELVIS_MISSED),
                                   pytest.param("before_rear", marks=PELVIS_MISSED)])
 def test_pelvic_drop_is_recovered_within_2_deg(samples, name):
     assert abs(error(samples, name, "pelvic_drop_deg")) <= 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="pelvic drop is not recovered (see above), so neither is its 3->9 deg drift")
+@pytest.mark.xfail(strict=True, reason="pelvic drop is not recovered (see above), so neither is its 3->9 deg "
+                                        "drift: measured change +0.02 deg on before_rear")
 def test_fatigue_drift_of_pelvic_drop_is_found_only_where_it_was_injected(samples):
     before, after = (samples[n][0].metrics["pelvic_drop_deg"].drift or {} for n in ("before_rear", "after_rear"))
     assert before.get("significant") and before["change"] > 0
@@ -196,3 +312,53 @@ def test_initial_contact_is_found_within_one_frame_median(samples, name):
     errors = event_errors(analysis.events, truth_events(truth), "initial_contact")
     assert errors.within(2) >= 0.9  # nearly every true contact is found within 2 frames
     assert errors.median_abs <= 1.0
+
+
+# --- Varied looks: a small slice of benchmarks/validate_synth.py's runners (gait and look drawn
+# from one seed; rendered once and cached by their parameters under ~/.cache/stridescope/synth).
+# Targets of issue 10, at the detected events and at the true ones (what the measure adds beyond
+# event timing).  Measured errors on the slice are in each reason; the benchmark prints the spread
+# over all runs.
+LOOKS = ("side-100", "rear-100")
+
+
+@pytest.fixture(scope="session")
+def looks():
+    """``{run name: measure_run result}`` for the slice (renders on first use, about 1-2 min each)."""
+    from synth.evaluate import measure_run
+    from synth.runs import runs
+
+    return {r.name: measure_run(r) for r in runs(n_looks=1, n_drift=0) if r.name in LOOKS}
+
+
+def _missed(figure: str):
+    return pytest.mark.xfail(strict=True, reason=figure)
+
+
+LOOK_TARGETS = [
+    # (run, measure, tolerance, at true events?)
+    ("side-100", "trunk_lean_deg", 2.0, False),  # -1.31
+    ("side-100", "hip_extension_deg", 5.0, False),  # -0.38
+    ("side-100", "vertical_oscillation_cm", 1.5, False),  # -1.09
+    ("side-100", "peak_knee_flexion_stance_deg", 5.0, False),  # -4.77
+    ("side-100", "stride_length_m", 0.05, False),  # +0.02
+    pytest.param("side-100", "knee_flexion_at_contact_deg", 4.0, False,
+                 marks=_missed("+13.5 deg: initial contact found ~2 frames off while the knee moves fast")),
+    ("side-100", "knee_flexion_at_contact_deg", 4.0, True),  # +2.81
+    pytest.param("side-100", "overstride_cm", 3.0, False, marks=_missed("+8.7 cm at the detected contacts")),
+    ("side-100", "overstride_cm", 3.0, True),  # +2.46
+    pytest.param("side-100", "foot_strike_angle_deg", 4.0, False, marks=_missed("+6.0 deg")),
+    pytest.param("side-100", "foot_strike_angle_deg", 4.0, True,
+                 marks=_missed("+9.3 deg: the pose model's foot still points up at the true contact")),
+    ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.71
+    pytest.param("rear-100", "pelvic_drop_deg", 1.5, False,
+                 marks=_missed("-3.4 deg: the pose model's hip line hardly follows the pelvis (gain 0.08 on "
+                               "before_rear)")),
+]
+
+
+@pytest.mark.parametrize("run,measure,tolerance,true_events", LOOK_TARGETS)
+def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tolerance, true_events):
+    errors = looks[run]["errors_true_events" if true_events else "errors"]
+    assert measure in errors, f"{run}: {measure} not measured"
+    assert abs(errors[measure]) <= tolerance, errors[measure]

@@ -52,7 +52,8 @@ def test_true_metrics_are_the_requested_parameters():
     assert m["foot_strike_angle_deg"]["value"] == pytest.approx(15, abs=1.0)
     assert m["trunk_lean_deg"]["value"] == pytest.approx(2, abs=0.2)
     assert m["knee_flexion_at_contact_deg"]["value"] == pytest.approx(12, abs=1.0)
-    assert m["hip_extension_deg"]["value"] == pytest.approx(14, abs=0.5)
+    # Hip extension is the thigh's extension relative to the trunk: thigh behind vertical minus lean.
+    assert m["hip_extension_deg"]["value"] == pytest.approx(14 - 2, abs=1.0)
     assert m["knee_collapse_deg"]["left"] == pytest.approx(7, abs=0.1)
     assert m["knee_collapse_deg"]["right"] == pytest.approx(9, abs=0.1)
     assert m["stride_length_m"]["value"] == pytest.approx(10 / 3.6 * 120 / 155, rel=0.02)
@@ -146,8 +147,62 @@ def test_synth_help_lists_every_parameter_with_its_unit():
     out = subprocess.run([sys.executable, "-m", "stridescope.cli", "synth", "--help"],
                          capture_output=True, text=True, check=True).stdout
     for text in ("--cadence-spm", "[steps/min]", "--overstride-cm", "[cm]", "--pelvic-drop-deg",
-                 "--drift", "--view", "--seed", "--knee-collapse-left-deg", "[km/h]"):
+                 "--drift", "--view", "--seed", "--knee-collapse-left-deg", "[km/h]", "--look-seed",
+                 "--camera-roll-deg", "--shoe-left-rgb", "--leg-length-scale", "--clutter"):
         assert text in out
+
+
+# ---------------------------------------------------------------- looks
+def test_a_look_changes_how_the_runner_looks_not_how_it_runs():
+    from synth.look import with_look
+
+    params, settings = with_look(BEFORE, RenderSettings(), 5)
+    assert params.drift == BEFORE.drift and params.cadence_spm == BEFORE.cadence_spm
+    plain, looked = (summary(strides(RunnerModel(p, 6.0, seed=1), 60.0)) for p in (BEFORE, params))
+    for name, tol in (("cadence_spm", 0.01), ("ground_contact_time_ms", 0.01), ("overstride_cm", 0.5),
+                      ("trunk_lean_deg", 0.2), ("foot_strike_angle_deg", 0.5), ("knee_collapse_deg", 0.2)):
+        assert looked[name]["value"] == pytest.approx(plain[name]["value"], abs=tol), name
+
+
+def test_look_seeds_draw_a_repeatable_spread_of_appearances():
+    from synth.look import with_look
+
+    drawn = [with_look(RunnerParams(), RenderSettings(), k) for k in range(20)]
+    assert drawn == [with_look(RunnerParams(), RenderSettings(), k) for k in range(20)]
+    settings = [r for _, r in drawn]
+    assert len({r.shirt_rgb for r in settings}) == 20 and len({r.skin_rgb for r in settings}) >= 4
+    assert {r.width > r.height for r in settings} == {True, False}  # landscape and portrait
+    assert np.ptp([r.camera_distance_m for r in settings]) > 0.8
+    assert np.ptp([r.camera_height_m for r in settings]) > 0.5
+    assert np.ptp([p.leg_length_scale for p, _ in drawn]) > 0.06
+
+
+def test_camera_roll_turns_the_picture_by_that_angle():
+    level, crooked = (Camera.for_view("rear", 1280, 720, 3.4, 1.0, 40.0, roll_deg=r) for r in (0.0, 4.0))
+    line = np.array([[0.0, -0.3, 0.9], [0.0, 0.3, 0.9]])  # a horizontal bar across the belt
+    angles = []
+    for cam in (level, crooked):
+        uv = cam.project(line)[0]
+        angles.append(np.degrees(np.arctan2(*(uv[1] - uv[0])[::-1])))
+    assert (angles[1] - angles[0] + 180) % 360 - 180 == pytest.approx(4.0, abs=0.01)  # clockwise on screen
+
+
+def test_a_rendered_look_wears_its_colours():
+    settings = RenderSettings(duration_s=1.0, shoe_left_rgb="#1030e0", shoe_right_rgb="#1030e0",
+                              shirt_rgb="#f0e010", clutter=6, camera_roll_deg=2.0)
+    img = Renderer(RunnerModel(RunnerParams(), 1.0), settings).frame(10).astype(int)
+    blue = (img[..., 2] > 150) & (img[..., 0] < 60) & (img[..., 1] < 90)
+    yellow = (img[..., 0] > 180) & (img[..., 1] > 160) & (img[..., 2] < 80)
+    assert blue.sum() > 100 and yellow.sum() > 1000
+
+
+def test_rendered_runners_are_cached_by_their_parameters(tmp_path):
+    from synth.cache import key
+
+    a = key(RunnerParams(), RenderSettings(duration_s=1.0))
+    assert a == key(RunnerParams(), RenderSettings(duration_s=1.0))
+    assert a != key(RunnerParams(cadence_spm=171), RenderSettings(duration_s=1.0))
+    assert a != key(RunnerParams(), RenderSettings(duration_s=1.0, shirt_rgb="#000000"))
 
 
 # ---------------------------------------------------------------- committed samples

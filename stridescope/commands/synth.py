@@ -64,6 +64,10 @@ def add_arguments(parser) -> None:
                            "(repeatable), e.g. --drift pelvic_drop_deg=3:9")
     camera = parser.add_argument_group("camera and video")
     _add_dataclass_options(camera, RenderSettings)
+    camera.add_argument("--look-seed", type=int, metavar="SEED",
+                        help="draw a look from SEED: body proportions, skin, clothing, shoes, camera height, "
+                             "distance, tilt and roll, blur, noise, clutter, portrait or landscape "
+                             "(replaces those options; the gait parameters stay as given)")
 
 
 def params_from_args(args) -> tuple[RunnerParams, RenderSettings]:
@@ -78,6 +82,10 @@ def params_from_args(args) -> tuple[RunnerParams, RenderSettings]:
             values.update({side: getattr(args, name) for side in pair})
     params = RunnerParams(**values, drift=dict(args.drift))
     render = RenderSettings(**{f.name: getattr(args, f.name) for f in fields(RenderSettings)})
+    if args.look_seed is not None:
+        from synth.look import with_look
+
+        params, render = with_look(params, render, args.look_seed)
     return params, render
 
 
