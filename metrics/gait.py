@@ -191,7 +191,7 @@ class Gait:
         to :class:`Gait` with a plain value (number, text, dict) is kept
         without a change here.  Strides are rebuilt from the contacts."""
         arrays = {"raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
-                  "rejected": self.cleaned.rejected,
+                  "rejected": self.cleaned.rejected, "cleaned_xy": self.cleaned.xy,  # xy is the fitted body's
                   **{f"angle/{name}/{side}": v for name, sides in self.angles.items() for side, v in sides.items()}}
         meta = {"version": GAIT_FILE_VERSION, "cutoff_hz": self.cleaned.cutoff_hz, "view": self.view.to_dict(),
                 "scale": asdict(self.scale), "contacts": [asdict(c) for c in self.contacts]}
@@ -219,7 +219,8 @@ class Gait:
         plain["frame_size"] = tuple(plain["frame_size"])
         if np.array_equal(plain["frame_time_s"], plain["time_s"]):
             plain["frame_time_s"] = plain["time_s"]
-        cleaned = CleanTrack(plain["xy"], a["raw_xy"], a["swapped"], a["filled"], a["rejected"], meta["cutoff_hz"])
+        cleaned = CleanTrack(a.get("cleaned_xy", plain["xy"]), a["raw_xy"], a["swapped"], a["filled"], a["rejected"],
+                             meta["cutoff_hz"])
         strides = strides_from_contacts(contacts, plain.get("step_period_s"))
         return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides,
                    scale=Scale(**meta["scale"]), cleaned=cleaned, angles=angles)
@@ -321,7 +322,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     notes = {}
     if the_view.kind == "side":  # constant segment lengths, one bad frame outvoted (metrics/body_fit.py)
         fit = fit_body(xy, visibility, time_s)
-        xy, notes["body_fit"] = fit.xy, {"segments_px": fit.segments_px, "agreement": fit.agreement}
+        xy, notes["body_fit"] = fit.xy, {"segments_px": {f: list(v) for f, v in fit.segments_px.items()},
+                                         "agreement": fit.agreement}
     from metrics.joint_angles import view_angles  # here: the angle modules import this one
 
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,

@@ -50,14 +50,14 @@ SPECS = [
                    None, 15.0, "cm", f"{WILLE_2014}; {SOUZA_2016}",
                    "A heel landing further ahead of the hip goes with higher impact and braking loads (Wille 2014). "
                    "The 15 cm upper bound is Stridescope's working band, not a published norm."),
-               accuracy=Accuracy(14.0, VALIDATION + ": 13.8 cm long"), still="contact", rules=(_REACH,), key=True),
+               accuracy=Accuracy(8.0, VALIDATION + ": 7.9 cm long (height scale)"), still="contact", rules=(_REACH,), key=True),
     MetricSpec("overstride_pct_leg", "% leg", _DEFINITION + ", in % of leg length (no scale given).",
                ("side",), overstride_pct_leg, _LANDMARKS, high_confidence_fps=60,
                title="Overstride (% leg length)", label="overstride",
                reference=Reference(
                    None, 18.0, "% leg", f"{WILLE_2014}; {SOUZA_2016}",
                    "As overstride_cm, in % of leg length when no scale is known; 18% is Stridescope's working band."),
-               accuracy=Accuracy(15.0, "the overstride_cm floor over a typical 0.93 m leg"), still="contact",
+               accuracy=Accuracy(8.6, "the overstride_cm floor over a typical 0.93 m leg"), still="contact",
                rules=(_REACH,), key=True),
     MetricSpec("shank_angle_at_contact_deg", "deg",
                "Angle of the shank (knee to ankle) from vertical at initial contact; positive = ankle ahead of knee.",

@@ -154,10 +154,16 @@ def analysed(name: str, mirrored: bool = False):
 # growing 3 -> 9 deg (rear view); after and the symmetric runners = nothing outside a band, no asymmetry, no drift.
 # Overstride 18 cm and a 15 deg heel strike before are beyond their bands by less than those measures' accuracy
 # floors (14 cm, 10 deg), so they are not stated.
+# before_rear's pelvic drop grows 3 -> 9 deg, but pelvic drop is low confidence always (the pose model's
+# hip line does not follow the pelvis, metrics/frontal.py): the growth is declined, not stated.
 SUPPORTED = {
     "runner_side": set(), "runner_rear": set(), "after_side": set(), "after_rear": set(),
-    "before_side": {"cadence_spm"}, "before_rear": {"cadence_spm", "pelvic_drop_deg_growing"},
+    "before_side": {"cadence_spm"}, "before_rear": {"cadence_spm"},
 }
+
+
+def test_pelvic_drop_growth_is_declined_as_not_assessable_not_stated():
+    assert "pelvic_drop_deg_growing" in {n.id for n in analysed("before_rear").not_assessable}
 
 
 @pytest.mark.parametrize("name", SUPPORTED)
