@@ -357,6 +357,7 @@ LOOK_TARGETS = [
 ]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("run,measure,tolerance,true_events", LOOK_TARGETS)
 def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tolerance, true_events):
     errors = looks[run]["errors_true_events" if true_events else "errors"]
