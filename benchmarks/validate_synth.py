@@ -118,10 +118,10 @@ def main() -> int:
                   f"detectable median {_num(d['detectable_change_median'])}")
     if args.write:
         path = ROOT / "metrics" / "accuracy.json"
-        path.write_text(json.dumps({"date": date.today().isoformat(), "looks": len(clean),
-                                    "source": "benchmarks/validate_synth.py (synthetic runners, none used for tuning)",
-                                    "measures": accuracy, "drift": rates["drifts"],
-                                    "drift_at_true_events": rates["drifts_true_events"]}, indent=1, sort_keys=True) + "\n")
+        table = {"date": date.today().isoformat(), "looks": len(clean),
+                 "source": "benchmarks/validate_synth.py (synthetic runners, none used for tuning)",
+                 "measures": accuracy, "drift": rates["drifts"], "drift_at_true_events": rates["drifts_true_events"]}
+        path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
         print(f"wrote {path}")
     return 0
 
