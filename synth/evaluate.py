@@ -6,7 +6,7 @@ Shared by ``benchmarks/validate_synth.py`` (many runs) and the tests (a small sl
 from __future__ import annotations
 
 from metrics.events import Contact
-from metrics.gait import build_gait, strides_from_contacts
+from metrics.gait import build_gait, with_contacts
 from metrics.measure import analyze_track, measure
 from metrics.validation import event_errors, truth_events
 from synth.cache import default_dir, key, rendered
@@ -31,10 +31,8 @@ def true_contacts(truth: dict) -> list[Contact]:
 def at_true_events(track, truth: dict, view: str) -> tuple[dict[str, float], dict[str, dict]]:
     """Clip errors and drifts when the events are the true ones: what the measures add beyond event timing."""
     p = truth["params"]
-    g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
-                   p["belt_speed_kmh"], 100 * p["height_m"])
-    g.contacts = true_contacts(truth)
-    g.strides = strides_from_contacts(g.contacts)
+    g = with_contacts(build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
+                                 p["belt_speed_kmh"], 100 * p["height_m"]), true_contacts(truth))
     metrics, _ = measure(g)
     errors = {name: m.value - truth["metrics"][name]["value"] for name, m in metrics.items()
               if name in truth["metrics"] and m.value is not None}
