@@ -155,16 +155,16 @@ def test_deleting_moving_and_adding_events_changes_the_measures_and_survives_a_r
 
     playwright.expect(page.get_by_role("combobox", name="Event", exact=True)).to_have_value(
         re.compile(rf"^frame {to.frame + 1} · right toe-off"))  # the moved event stays chosen, in view
-    page.get_by_text(re.compile(rf"^frame {to.frame + 1} of \d+")).wait_for()
+    page.get_by_text(re.compile(rf"^Frame {to.frame + 1} of \d+")).wait_for()
 
     # Jump to the event before the deleted contact, then step to its frame and add the contact back.
     before = max((e for e in events if e.frame < ic.frame), key=lambda e: e.frame)
     choose_event(page, before.frame, before.foot, {"initial_contact": "initial contact"}.get(before.kind, "toe-off"))
     click(page, "Go to")
-    page.get_by_text(re.compile(rf"^frame {before.frame} of \d+")).wait_for()
+    page.get_by_text(re.compile(rf"^Frame {before.frame} of \d+")).wait_for()
     for n in range(before.frame + 1, ic.frame + 1):
         page.locator(f".st-key-review-next-{session.id} button").first.click()
-        page.get_by_text(re.compile(rf"^frame {n} of \d+")).wait_for()
+        page.get_by_text(re.compile(rf"^Frame {n} of \d+")).wait_for()
         wait_idle(page)
     page.get_by_text(f"Add at frame {ic.frame}").wait_for()
     page.get_by_text("left", exact=True).first.click()  # foot

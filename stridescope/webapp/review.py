@@ -170,7 +170,7 @@ def show(repo: Repository, session: SessionInfo, analysis: Analysis, stepper) ->
         index = slider.slider("Frame", 0, edit.last, key=edit.frame_key, label_visibility="collapsed")
         frame = stepper.frame(index)
         with fitted(frame.shape[1], frame.shape[0], max_height_px=520, page_px=600):
-            st.image(frame, caption=f"frame {index} of {edit.last} · {stepper.time_of(index):.3f} s",
+            st.image(frame, caption=f"Frame {index} of {edit.last} · {stepper.time_of(index):.3f} s",
                      width="stretch")
 
     with controls:
