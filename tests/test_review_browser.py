@@ -120,7 +120,8 @@ def choose_event(page, frame: int, foot: str, kind: str) -> None:
 
 
 def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
+    wait_idle(page)  # a rerun's old buttons linger until it ends
+    page.get_by_role("button", name=name, exact=True).first.click()
     wait_idle(page)
 
 
