@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -40,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
 
+from stridescope import migrations
 from stridescope.settings import Settings
 from vision.extract import file_sha256
 
@@ -73,7 +75,7 @@ class GaitSession(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     clip_sha256: Mapped[str] = mapped_column(String(64), index=True)
     clip_label: Mapped[str] = mapped_column(String(255))  # shown to the user only, never a path
-    clip_bytes: Mapped[int] = mapped_column(Integer)
+    clip_bytes: Mapped[int] = mapped_column(BigInteger)
     view_requested: Mapped[str] = mapped_column(String(8), default="auto")
     treadmill_speed_kmh: Mapped[float | None] = mapped_column(Float, nullable=True)
     height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -111,7 +113,7 @@ class StoredFile(Base):
     analysis_id: Mapped[int] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     analysis: Mapped[AnalysisRecord] = relationship(back_populates="files")
 
 
@@ -221,7 +223,7 @@ class Repository:
         self.engine = create_engine(settings.database_url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
-        Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)  # a new database is made, an older one brought up to date
 
     # -- reading ---------------------------------------------------------------------------------
 
