@@ -27,6 +27,8 @@ COMMANDS = {
     "compare": "compare",
     "batch": "batch",
     "events": "events",
+    "backup": "backup",
+    "restore": "restore",
 }
 
 
@@ -65,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stridescope: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug, not the user's input: still one line, and what to send us
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        where = f" on {args.clip}" if getattr(args, "clip", None) else ""
+        print(f"stridescope: {args.command} failed{where} because of an internal error ({type(e).__name__}: {e}); "
+              "nothing was overwritten. Please report it with the clip; STRIDESCOPE_DEBUG=1 shows the details.",
+              file=sys.stderr)
+        if os.environ.get("STRIDESCOPE_DEBUG"):
+            raise
+        return 1
 
 
 if __name__ == "__main__":
