@@ -23,22 +23,24 @@ def legs_in_view(image_xy: np.ndarray) -> np.ndarray:
     return np.isfinite(image_xy[:, LEGS]).all(axis=(1, 2))
 
 
-def check_enough_running(image_xy: np.ndarray, time_s: np.ndarray) -> None:
+def check_enough_running(image_xy: np.ndarray, time_s: np.ndarray, clip_name: str = "") -> None:
     """Raise :class:`NotEnoughRunningError` (or :class:`InputError` for broken frame times) with a
-    one-line message unless the legs are in view for at least ``MIN_LEGS_SPAN_S`` and ``MIN_LEGS_FRAMES``."""
+    one-line message (naming ``clip_name``) unless the legs are in view for at least ``MIN_LEGS_SPAN_S``
+    and ``MIN_LEGS_FRAMES``."""
+    named = f"{clip_name}: " if clip_name else ""
     time_s = np.asarray(time_s, float)
     n = len(time_s)
     if n and not (np.isfinite(time_s).all() and (np.diff(time_s) > 0).all()):
-        raise InputError("the clip's frame times do not increase steadily, so no timing can be measured")
+        raise InputError(f"{named}the clip's frame times do not increase steadily, so no timing can be measured")
     duration = float(time_s[-1] - time_s[0]) if n else 0.0
     if n < MIN_LEGS_FRAMES or duration < MIN_LEGS_SPAN_S:
         raise NotEnoughRunningError(
-            f"the clip has only {n} frame{'s' * (n != 1)} ({duration:.2f} s); at least {MIN_LEGS_SPAN_S} s of "
+            f"{named}the clip has only {n} frame{'s' * (n != 1)} ({duration:.2f} s); at least {MIN_LEGS_SPAN_S} s of "
             "running is needed to find a single footfall")
     seen = legs_in_view(image_xy)
     span = float(np.ptp(time_s[seen])) if seen.any() else 0.0
     if seen.sum() < MIN_LEGS_FRAMES or span < MIN_LEGS_SPAN_S:
         what = "nowhere" if not seen.any() else f"in only {int(seen.sum())} of {n} frames ({span:.2f} s)"
         raise NotEnoughRunningError(
-            f"both legs (hips, knees, ankles) are in view {what}; at least {MIN_LEGS_SPAN_S} s of running "
+            f"{named}both legs (hips, knees, ankles) are in view {what}; at least {MIN_LEGS_SPAN_S} s of running "
             "with the legs in the picture is needed to find a single footfall")

@@ -143,7 +143,7 @@ def test_any_track_gives_an_analysis_or_a_named_error(track, view, speed, height
 @examples(40)
 @given(track=damaged_tracks(n_frames=st.integers(1, 3)))
 def test_one_to_three_frames_say_the_clip_is_too_short(track):
-    with pytest.raises(NotEnoughRunningError, match="only [123] frames? "):
+    with pytest.raises(NotEnoughRunningError, match="generated.mp4: the clip has only [123] frames? "):
         analyze_track(track)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from metrics.registry import SPECS
 
-from stridescope.passwords import verify_password
+from stridescope.passwords import LoginThrottle
 from stridescope.sample_import import importing
 from stridescope.settings import Settings, load_settings
 from stridescope.storage import Repository, SessionInfo
@@ -25,6 +27,18 @@ def _repository(settings: Settings) -> Repository:
 def repository() -> Repository:
     """The process's repository for the configured data folder (opened once)."""
     return _repository(load_settings())
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
+
+
+def plain(text: str) -> str:
+    """``text`` from a user (a name, a note, a file name) made to show as typed where Streamlit reads Markdown.
+
+    >>> plain("<b>Jo</b> *x* [a](javascript:1)")
+    '\\<b\\>Jo\\</b\\> \\*x\\* \\[a\\]\\(javascript:1\\)'
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def go_to(page: str, **state) -> None:
@@ -97,6 +111,11 @@ def fitted(width: int, height: int, max_height_px: int = 620, page_px: int = 110
     return st.columns([share, 1 - share])[0]
 
 
+@st.cache_resource
+def _login_throttle() -> LoginThrottle:
+    return LoginThrottle()  # one per process: more browser sessions do not buy more guesses
+
+
 def password_ok(settings: Settings) -> bool:
     """True if no password is configured or this browser session gave the right one."""
     if not settings.password_hash or st.session_state.get("authenticated"):
@@ -105,10 +124,12 @@ def password_ok(settings: Settings) -> bool:
     with st.form("login"):
         password = st.text_input("Access password", type="password")
         if st.form_submit_button("Enter"):
-            if verify_password(password, settings.password_hash):
+            throttle = _login_throttle()
+            if throttle.check(password, settings.password_hash):
                 st.session_state["authenticated"] = True
                 st.rerun()
             st.error("That password is not right.")
+            st.caption(f"After a wrong password the next attempt waits {throttle.wait_s():.0f} s.")
     return False
 
 

@@ -8,7 +8,7 @@ from reports.compare import MetricChange, compare
 from reports.labels import fmt, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp.common import fitted, progress_bar, session_picker, table
+from stridescope.webapp.common import fitted, plain, progress_bar, session_picker, table
 from vision.errors import InputError
 from vision.video import probe
 
@@ -28,7 +28,7 @@ def show(repo: Repository) -> None:
     if before.id == after.id:
         st.warning("Choose two different sessions.")
         return
-    st.caption(f"{before.clip_label} → {after.clip_label}"
+    st.caption(f"{plain(before.clip_label)} → {plain(after.clip_label)}"
                + ("" if before.athlete_id == after.athlete_id else " (two different athletes)")
                + ("" if before.view_kind == after.view_kind else
                   f" ({before.view_kind} view against {after.view_kind} view: few measures compare)"))
@@ -41,7 +41,7 @@ def show(repo: Repository) -> None:
         comparison = service.compare_sessions(repo, before, after, progress)
     except InputError as e:
         bar.empty()
-        st.error(str(e))
+        st.error(plain(str(e)))
         return
     bar.empty()
     info = probe(comparison.replay)

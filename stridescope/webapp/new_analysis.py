@@ -7,7 +7,7 @@ import streamlit as st
 from stridescope import session_service as service
 from stridescope.storage import NewSession, Repository
 from stridescope.uploads import ACCEPTED_SUFFIXES
-from stridescope.webapp.common import FIELDS, open_session, progress_bar
+from stridescope.webapp.common import FIELDS, open_session, plain, progress_bar
 from vision.errors import InputError
 
 NEW_ATHLETE = "New athlete…"
@@ -62,6 +62,6 @@ def show(repo: Repository) -> None:
             session_id = service.analyse_file(repo, sample, new, progress)
     except InputError as e:
         bar.empty()
-        st.error(str(e))
+        st.error(plain(str(e)))
         return
     open_session(session_id)

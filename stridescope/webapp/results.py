@@ -12,7 +12,7 @@ from stridescope import session_service as service
 from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp import review
-from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
+from stridescope.webapp.common import KEY_METRICS, fitted, go_to, plain, session_picker, table
 from stridescope.webapp.notes import note_text
 
 SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
@@ -58,15 +58,15 @@ def show(repo: Repository) -> None:
 
 
 def _header(session: SessionInfo, analysis: Analysis) -> None:
-    facts = [f"**{session.athlete_name}**", f"{session.recorded_at.astimezone():%d %b %Y %H:%M}",
-             f"clip *{session.clip_label}*", f"{session.view_kind} view"]
+    facts = [f"**{plain(session.athlete_name)}**", f"{session.recorded_at.astimezone():%d %b %Y %H:%M}",
+             f"clip *{plain(session.clip_label)}*", f"{session.view_kind} view"]
     if session.treadmill_speed_kmh:
         facts.append(f"treadmill {session.treadmill_speed_kmh:g} km/h")
     if session.height_cm:
         facts.append(f"height {session.height_cm:g} cm")
     st.markdown(" · ".join(facts))
     if session.notes:
-        st.caption(f"Notes: {session.notes}")
+        st.caption(f"Notes: {plain(session.notes)}")
     st.caption(f"Analysed by Stridescope {session.code_version} with pose model {session.model}; "
                f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
     if reviewed := review_text(analysis):
@@ -194,7 +194,7 @@ def _delete(repo: Repository, session: SessionInfo) -> None:
     st.divider()
     if not st.checkbox("Delete this session…", key=f"delete-{session.id}"):
         return
-    st.warning(f"This permanently deletes {session.label}, its clip and its reports.")
+    st.warning(f"This permanently deletes {plain(session.label)}, its clip and its reports.")
     if st.button("Yes, delete permanently", type="primary", key=f"confirm-delete-{session.id}"):
         repo.delete_session(session.id)
         go_to("Start")
