@@ -168,3 +168,73 @@ def test_a_clip_with_few_strides_reports_what_it_can_and_leaves_out_the_rest(tra
             assert m.drift is None
     if len(analysis.strides) < 3:
         assert all(m.confidence.level == "low" for m in analysis.metrics.values())
+
+
+# -- the reader: tiny real video files, written by PyAV, then cut or damaged -------------------------
+
+CONTAINERS = {  # suffix: codecs the container takes
+    ".mp4": ("libx264", "mpeg4"),
+    ".avi": ("mpeg4", "mjpeg"),
+    ".mkv": ("libx264", "libvpx-vp9", "mpeg4"),
+}
+
+
+def write_clip(path: Path, codec: str, width: int, height: int, n_frames: int, fps: int) -> None:
+    """A clip of moving bars, ``n_frames`` long (yuv420p codecs need even sizes: odd sizes are cropped)."""
+    pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+        for i in range(n_frames):
+            rgb = np.full((height, width, 3), 30, np.uint8)
+            rgb[:, (3 * i) % width:(3 * i) % width + 2] = 220
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        out.mux(stream.encode())
+
+
+@st.composite
+def clips(draw) -> tuple[str, str, int, int, int, int]:
+    suffix = draw(st.sampled_from(sorted(CONTAINERS)))
+    codec = draw(st.sampled_from(CONTAINERS[suffix]))
+    width, height = draw(st.integers(2, 48)) * 2, draw(st.integers(2, 48)) * 2
+    return suffix, codec, width, height, draw(st.integers(1, 4)), draw(st.sampled_from([1, 24, 30, 240]))
+
+
+def read_all(path: Path) -> int | None:
+    """Frames decoded from ``path``, or None for a named :class:`InputError`."""
+    from vision.video import iter_frames, probe
+
+    try:
+        info = probe(path)
+        frames = list(iter_frames(info))
+    except InputError as e:
+        assert str(e).startswith(path.name) and "\n" not in str(e)
+        return None
+    assert info.width > 0 and info.height > 0 and info.fps > 0 and np.isfinite(info.duration_s)
+    times = [t for _, t, _ in frames]
+    assert all(np.isfinite(times)) and times == sorted(times)
+    assert all(rgb.shape == (info.height, info.width, 3) for _, _, rgb in frames)
+    return len(frames)
+
+
+@examples(30)
+@given(clip=clips())
+def test_a_tiny_intact_clip_is_read_whole(tmp_path_factory, clip):
+    suffix, codec, width, height, n_frames, fps = clip
+    path = tmp_path_factory.mktemp("clip") / f"tiny{suffix}"
+    write_clip(path, codec, width, height, n_frames, fps)
+    assert read_all(path) == n_frames
+
+
+@examples(40)
+@given(clip=clips(), cut=st.floats(0.0, 1.0, exclude_max=True), flips=st.lists(
+    st.tuples(st.floats(0.0, 1.0, exclude_max=True), st.integers(0, 255)), max_size=8))
+def test_a_cut_or_damaged_clip_is_read_or_refused_by_name(tmp_path_factory, clip, cut, flips):
+    suffix, codec, width, height, n_frames, fps = clip
+    path = tmp_path_factory.mktemp("clip") / f"damaged clip é{suffix}"
+    write_clip(path, codec, width, height, n_frames, fps)
+    data = bytearray(path.read_bytes())
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    path.write_bytes(bytes(data[:max(1, int(len(data) * (1 - cut)))] if cut > 0.5 else data))
+    read_all(path)
