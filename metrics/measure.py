@@ -92,7 +92,8 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
     strides, named by ``(foot, initial_contact_frame)``, are left out of every measure.
     Raises :class:`vision.errors.NotEnoughRunningError` when too little of the runner is seen to measure anything.
     """
-    check_enough_running(track.image_xy, track.time_s, Path(str(track.source.get("path", ""))).name)
+    check_enough_running(track.image_xy, track.time_s, Path(str(track.source.get("path", ""))).name,
+                         tuple(track.frame_size))
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params, contacts=contacts)

@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
         where = f" on {args.clip}" if getattr(args, "clip", None) else ""
-        print(f"stridescope: {args.command} failed{where} because of an internal error ({type(e).__name__}: {e}); "
-              "nothing was overwritten. Please report it with the clip; STRIDESCOPE_DEBUG=1 shows the details.",
+        print(f"stridescope: {args.command} failed{where} because of an internal error ({type(e).__name__}: {e}). "
+              "Please report it with the clip; STRIDESCOPE_DEBUG=1 shows the details.",
               file=sys.stderr)
         if os.environ.get("STRIDESCOPE_DEBUG"):
             raise
