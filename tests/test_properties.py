@@ -156,11 +156,11 @@ def test_a_track_with_every_landmark_missing_says_nobody_is_seen(track, view):
 
 
 @examples(40)
-@given(track=damaged_tracks(n_frames=st.integers(30, 120), damage=False))
+@given(track=damaged_tracks(n_frames=st.integers(40, 120), damage=False))
 def test_a_clip_with_few_strides_reports_what_it_can_and_leaves_out_the_rest(track):
-    """1 s to 8 s of a clean side or rear view: too few strides for some measures, enough for others."""
-    analysis = analysis_or_named_error(track)
-    assert analysis is not None, "a clean second of running is enough to measure something"
+    """0.7 s to 8 s of a clean side or rear view: too few strides for some measures, enough for others."""
+    analysis = analyze_track(track)  # no error: two thirds of a second of running is enough for something
+    json.dumps(analysis.to_dict(), allow_nan=False)
     assert_consistent(analysis, track)
     assert analysis.metrics, "the measures one stride allows are still reported"
     for m in analysis.metrics.values():
