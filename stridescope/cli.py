@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 
+from stridescope.progress import end_line
 from vision.errors import InputError
 
 # Subcommand name -> module under stridescope.commands.
@@ -60,16 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except InputError as e:
-        if sys.stderr.isatty():  # clear a progress bar left on the line
-            sys.stderr.write("\r\033[K")
+        end_line()  # the message goes on its own line, not after a progress bar
         print(f"stridescope: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("stridescope: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # a bug, not the user's input: still one line, and what to send us
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\033[K")
+        end_line()
         where = f" on {args.clip}" if getattr(args, "clip", None) else ""
         print(f"stridescope: {args.command} failed{where} because of an internal error ({type(e).__name__}: {e}). "
               "Please report it with the clip; STRIDESCOPE_DEBUG=1 shows the details.",

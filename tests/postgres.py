@@ -5,9 +5,8 @@ server.  It refuses to run as root, so under root (as in CI) it runs as
 ``nobody``.  If it cannot start, the tests that need it fail with the
 server's own words: a database left untested must not look like a pass.
 
-Use it by importing the fixtures into a test module::
-
-    from tests.postgres import database_url, postgres_server  # noqa: F401
+``tests/conftest.py`` loads this module as a plugin, so every test can ask for ``database_url``
+(SQLite, then PostgreSQL) or ``postgres_server``.
 """
 
 from __future__ import annotations

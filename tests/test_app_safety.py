@@ -17,7 +17,7 @@ from stridescope.passwords import LoginThrottle, hash_password
 from stridescope.settings import load_settings
 from stridescope.storage import NewSession, Repository
 from tests.conftest import ROOT, SAMPLES
-from tests.postgres import fresh_database, postgres_server  # noqa: F401
+from tests.postgres import fresh_database
 
 HOSTILE = ['<script>alert("x")</script> Ann', '<img src=x onerror=alert(1)> **Bo** [link](javascript:alert(1))']
 NOTES = '<b>bold?</b> $x$ :red[red?] <iframe src="http://example.com">'

@@ -17,7 +17,6 @@ from stridescope.backup import BackupError, backup, continue_id_sequences, resto
 from stridescope.cli import main
 from stridescope.settings import load_settings
 from stridescope.storage import NewSession, Repository
-from tests.postgres import database_url, postgres_server  # noqa: F401
 from tests.test_storage import META, analysis_output
 
 DATA = Path(__file__).parent / "data"

@@ -17,7 +17,6 @@ from stridescope import uploads
 from stridescope.passwords import hash_password, verify_password
 from stridescope.settings import load_settings
 from stridescope.storage import AnalysisMeta, NewSession, Repository
-from tests.postgres import database_url, postgres_server  # noqa: F401
 from vision.errors import EmptyFileError, InputError, NotAVideoError, TruncatedVideoError
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import streamlit as st
@@ -12,6 +13,7 @@ from stridescope.passwords import LoginThrottle
 from stridescope.sample_import import importing
 from stridescope.settings import Settings, load_settings
 from stridescope.storage import Repository, SessionInfo
+from vision.errors import InputError
 
 # The measures shown first and trended over time, in the order a therapist reads them.
 KEY_METRICS = tuple(s.name for s in SPECS if s.key)
@@ -39,6 +41,18 @@ def plain(text: str) -> str:
     '\\<b\\>Jo\\</b\\> \\*x\\* \\[a\\]\\(javascript:1\\)'
     """
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def failure_message(error: Exception, what: str) -> str:
+    """One message for any failure of ``what`` ("The analysis"): the input's problem, or an internal error.
+
+    Internal errors are logged with their traceback for the server's operator, never shown as one.
+    """
+    if isinstance(error, InputError):
+        return plain(str(error))
+    logging.getLogger("stridescope").exception("%s failed", what)
+    return plain(f"{what} failed because of an internal error ({type(error).__name__}: {error}). "
+                 "Nothing was stored. Please report it, with the clip if you can share it.")
 
 
 def go_to(page: str, **state) -> None:

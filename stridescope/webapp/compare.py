@@ -8,8 +8,7 @@ from reports.compare import MetricChange, compare
 from reports.labels import fmt, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp.common import fitted, plain, progress_bar, session_picker, table
-from vision.errors import InputError
+from stridescope.webapp.common import failure_message, fitted, plain, progress_bar, session_picker, table
 from vision.video import probe
 
 
@@ -39,9 +38,9 @@ def show(repo: Repository) -> None:
     bar, progress = progress_bar("Drawing the side-by-side replay…")
     try:
         comparison = service.compare_sessions(repo, before, after, progress)
-    except InputError as e:
+    except Exception as e:  # every failure is one message; Streamlit's own reruns are BaseExceptions
         bar.empty()
-        st.error(plain(str(e)))
+        st.error(failure_message(e, "The comparison"))
         return
     bar.empty()
     info = probe(comparison.replay)
