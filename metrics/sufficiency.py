@@ -55,7 +55,7 @@ def check_enough_running(image_xy: np.ndarray, time_s: np.ndarray, clip_name: st
     seen = legs_in_view(image_xy, frame_size)
     span = float(np.ptp(time_s[seen])) if seen.any() else 0.0
     if seen.sum() < MIN_LEGS_FRAMES or span < MIN_LEGS_SPAN_S:
-        what = "nowhere" if not seen.any() else f"in only {int(seen.sum())} of {n} frames ({span:.2f} s)"
+        what = "in no frame" if not seen.any() else f"in only {int(seen.sum())} of {n} frames ({span:.2f} s)"
         raise NotEnoughRunningError(
             f"{named}both legs (hips, knees, ankles) are in the picture {what}; at least {MIN_LEGS_SPAN_S} s of "
             "running with the whole body in the picture is needed to find a single footfall")

@@ -31,14 +31,16 @@ def repository() -> Repository:
     return _repository(load_settings())
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
+# Markdown's active characters; "_" unless between letters or digits (as in before_side.mp4), where
+# it cannot start or end emphasis.
+_MARKDOWN = re.compile(r"([\\`*{}\[\]<>()#+\-!|~$]|(?<![^\W_])_|_(?![^\W_]))")
 
 
 def plain(text: str) -> str:
-    """``text`` from a user (a name, a note, a file name) made to show as typed where Streamlit reads Markdown.
+    r"""``text`` from a user (a name, a note, a file name) made to show as typed where Streamlit reads Markdown.
 
-    >>> plain("<b>Jo</b> *x* [a](javascript:1)")
-    '\\<b\\>Jo\\</b\\> \\*x\\* \\[a\\]\\(javascript:1\\)'
+    >>> print(plain("<b>Jo</b> *x* [a](javascript:1) my_run.mp4"))
+    \<b\>Jo\</b\> \*x\* \[a\]\(javascript:1\) my_run.mp4
     """
     return _MARKDOWN.sub(r"\\\1", str(text))
 
