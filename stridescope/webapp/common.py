@@ -31,16 +31,17 @@ def repository() -> Repository:
     return _repository(load_settings())
 
 
-# Markdown's active characters; "_" unless between letters or digits (as in before_side.mp4), where
-# it cannot start or end emphasis.
-_MARKDOWN = re.compile(r"([\\`*{}\[\]<>()#+\-!|~$]|(?<![^\W_])_|_(?![^\W_]))")
+# Markdown's active characters; "_" unless between letters or digits (as in before_side.mp4), where it
+# cannot start or end emphasis; ":" before a word or "//" (Streamlit's :red[...] and :emoji:, and links
+# made of typed URLs); the "." of "www." (ditto).
+_MARKDOWN = re.compile(r"([\\`*{}\[\]<>()#+\-!|~$]|(?<![^\W_])_|_(?![^\W_])|:(?=[\w/])|(?<=www)\.)")
 
 
 def plain(text: str) -> str:
     r"""``text`` from a user (a name, a note, a file name) made to show as typed where Streamlit reads Markdown.
 
-    >>> print(plain("<b>Jo</b> *x* [a](javascript:1) my_run.mp4"))
-    \<b\>Jo\</b\> \*x\* \[a\]\(javascript:1\) my_run.mp4
+    >>> print(plain("<b>Jo</b> *x* [a](javascript:1) my_run.mp4: http://x.org"))
+    \<b\>Jo\</b\> \*x\* \[a\]\(javascript\:1\) my_run.mp4: http\://x.org
     """
     return _MARKDOWN.sub(r"\\\1", str(text))
 
