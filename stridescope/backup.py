@@ -118,7 +118,7 @@ def restore(repo: Repository, archive: Path, replace: bool = False) -> dict:
             _extract_checked(tar, staging, manifest, archive)
             rows = {t.name: json.loads((staging / "rows" / f"{t.name}.json").read_text()) for t in TABLES}
             for h in manifest["files"]:  # added beside any old files, so a failed insert below loses nothing
-                repo.files.put(staging / "files" / h[:2] / h)
+                repo.files.put(staging / "files" / h[:2] / h, h)  # checked against its hash above
             with Session(repo.engine) as db, db.begin():
                 for table in reversed(TABLES):
                     db.execute(delete(table))

@@ -67,6 +67,7 @@ def two_at_once(request, tmp_path_factory):
     return settings, repo, ids, clip
 
 
+@pytest.mark.model
 def test_two_uploads_at_the_same_moment_make_two_intact_sessions(two_at_once):
     _, repo, ids, clip = two_at_once
     assert sorted(ids) == sorted(HOSTILE) and len(set(ids.values())) == 2
@@ -81,6 +82,7 @@ def test_two_uploads_at_the_same_moment_make_two_intact_sessions(two_at_once):
     assert not list(repo.files.root.glob("??/*.part"))
 
 
+@pytest.mark.model
 def test_hostile_names_are_text_in_the_html_report(two_at_once):
     _, repo, ids, _ = two_at_once
     for name, sid in ids.items():
@@ -89,6 +91,7 @@ def test_hostile_names_are_text_in_the_html_report(two_at_once):
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ann" in html or "&lt;img src=x" in html
 
 
+@pytest.mark.model
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 def test_hostile_names_are_text_in_the_pdf(two_at_once):
     _, repo, ids, _ = two_at_once
@@ -98,6 +101,7 @@ def test_hostile_names_are_text_in_the_pdf(two_at_once):
         assert name.split("**")[0].strip() in " ".join(text.split())
 
 
+@pytest.mark.model
 def test_hostile_names_and_notes_are_text_in_the_app(two_at_once, monkeypatch):
     settings, _, ids, _ = two_at_once
     monkeypatch.setenv("STRIDESCOPE_DATA", str(settings.data_dir))

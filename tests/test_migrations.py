@@ -181,3 +181,17 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path, damage):
     with pytest.raises(BackupError):
         restore(repo, archive)
     assert repo.counts()["sessions"] == 0 and not list(repo.files.hashes())
+
+
+def test_a_database_from_a_newer_stridescope_is_refused_by_name_and_left_alone(tmp_path, database_url, capsys,
+                                                                                monkeypatch):
+    repo = Repository(settings_for(tmp_path / "data", database_url))
+    with repo.engine.begin() as db:
+        db.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(migrations.NewerDatabaseError, match="upgraded by a newer Stridescope .schema 9999"):
+        Repository(settings_for(tmp_path / "data", database_url))
+    monkeypatch.setenv("STRIDESCOPE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("STRIDESCOPE_DB_URL", database_url)
+    assert main(["backup", str(tmp_path / "b.tar")]) == 2
+    assert "install that version again" in capsys.readouterr().err
+    assert migrations.current(repo.engine) == "9999"

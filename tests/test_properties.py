@@ -226,7 +226,7 @@ def test_a_tiny_intact_clip_is_read_whole(tmp_path_factory, clip):
     assert read_all(path) == n_frames
 
 
-@examples(40)
+@examples(80)
 @given(clip=clips(), cut=st.floats(0.0, 1.0, exclude_max=True), flips=st.lists(
     st.tuples(st.floats(0.0, 1.0, exclude_max=True), st.integers(0, 255)), max_size=8))
 def test_a_cut_or_damaged_clip_is_read_or_refused_by_name(tmp_path_factory, clip, cut, flips):

@@ -27,8 +27,12 @@ def _repository(settings: Settings) -> Repository:
 
 
 def repository() -> Repository:
-    """The process's repository for the configured data folder (opened once)."""
-    return _repository(load_settings())
+    """The process's repository for the configured data folder (opened once; upgraded if older)."""
+    try:
+        return _repository(load_settings())
+    except InputError as e:  # a database from a newer Stridescope: say so, change nothing
+        st.error(plain(str(e)))
+        st.stop()
 
 
 # Markdown's active characters; "_" unless between letters or digits (as in before_side.mp4), where it
