@@ -131,10 +131,6 @@ def assert_consistent(analysis: Analysis, track: PoseTrack) -> None:
         assert m.n_strides <= max(len(analysis.strides), 1) * 2  # per step or per stride, never invented
 
 
-# Known miss until the events helper's fix is merged: on main d3542e0, 101 of 400 generated tracks
-# (those with missing landmarks) crash in metrics/events.py foot_velocity (Savitzky-Golay over NaN).
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="metrics/events.py: 'array must not contain infs or NaNs' "
-                   "on tracks with missing landmarks (25 % of generated cases); fixed on the events branch")
 @examples(400)
 @given(track=damaged_tracks(), view=st.sampled_from(["auto", "side", "rear"]),
        speed=st.sampled_from([None, 0.5, 12.0, 40.0]), height=st.sampled_from([None, 80.0, 175.0, 230.0]))
