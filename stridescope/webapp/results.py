@@ -9,6 +9,7 @@ from metrics.review import review_text
 from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
+from stridescope.pipeline import ANALYSIS_FILE
 from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp import review
@@ -20,14 +21,15 @@ QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
 CONFIDENCE = {"high": "● high", "medium": "◐ medium", "low": "○ low"}
 
 
-# Keyed by analysis: a correction of the events stores a newer analysis of the session.
+# Keyed by the stored analysis file (named by its content): a correction of the events stores a
+# newer analysis, and a restored or re-created database reuses ids for other sessions.
 @st.cache_resource(max_entries=4)
-def _stepper(analysis_id: int, _session: SessionInfo) -> service.FrameStepper:
+def _stepper(analysis_file: str, _session: SessionInfo) -> service.FrameStepper:
     return service.FrameStepper(_session)
 
 
 @st.cache_data(max_entries=16)
-def _analysis(analysis_id: int, _session: SessionInfo) -> Analysis:
+def _analysis(analysis_file: str, _session: SessionInfo) -> Analysis:
     return service.load_analysis(_session)
 
 
@@ -38,7 +40,7 @@ def show(repo: Repository) -> None:
         st.info("No sessions yet: start with **New analysis**.")
         return
     session = session_picker(sessions, "Session", key="results_session")
-    analysis = _analysis(session.analysis_id, session)
+    analysis = _analysis(str(session.file(ANALYSIS_FILE)), session)
     _header(session, analysis)
     _findings(analysis)
     _headline(analysis)
@@ -132,12 +134,12 @@ def _replay(repo: Repository, session: SessionInfo) -> None:
 
 
 def _clip_size(session: SessionInfo) -> tuple[int, int]:
-    clip = _analysis(session.analysis_id, session).clip
+    clip = _analysis(str(session.file(ANALYSIS_FILE)), session).clip
     return clip["width"], clip["height"]
 
 
 def _frames(session: SessionInfo) -> None:
-    stepper = _stepper(session.analysis_id, session)
+    stepper = _stepper(str(session.file(ANALYSIS_FILE)), session)
     key = f"frame-{session.id}"
     last = stepper.n_frames - 1
     st.session_state.setdefault(key, 0)
