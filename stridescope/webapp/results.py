@@ -47,7 +47,8 @@ def show(repo: Repository) -> None:
     sections = {
         "Replay": lambda: _replay(repo, session),
         "Frame by frame": lambda: _frames(session),
-        "Review events": lambda: review.show(repo, session, analysis, _stepper(str(session.file(ANALYSIS_FILE)), session)),
+        "Review events": lambda: review.show(repo, session, analysis,
+                                             _stepper(str(session.file(ANALYSIS_FILE)), session)),
         "Measures": lambda: table(metric_rows(analysis)),
         "Strides": lambda: table(stride_rows(analysis)),
         "Plots": lambda: _plots(session, analysis),
