@@ -26,6 +26,7 @@ from metrics.gait import Gait, build_gait, on_given_contacts
 from metrics.quality import quality_notes
 from metrics.registry import SPECS
 from metrics.summary import per_stride_values, summarise
+from metrics.sufficiency import check_enough_running
 
 
 def measure(g: Gait) -> tuple[dict[str, Metric], dict[str, list[float | None]]]:
@@ -89,7 +90,10 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
 
     ``events`` given (a person's, :mod:`metrics.event_io`) replace the detected ones; ``excluded``
     strides, named by ``(foot, initial_contact_frame)``, are left out of every measure.
+    Raises :class:`vision.errors.NotEnoughRunningError` when too little of the runner is seen to measure anything.
     """
+    check_enough_running(track.image_xy, track.time_s, Path(str(track.source.get("path", ""))).name,
+                         tuple(track.frame_size))
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params, contacts=contacts)

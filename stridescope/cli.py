@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 
+from stridescope.progress import end_line
 from vision.errors import InputError
 
 # Subcommand name -> module under stridescope.commands.
@@ -27,6 +28,8 @@ COMMANDS = {
     "compare": "compare",
     "batch": "batch",
     "events": "events",
+    "backup": "backup",
+    "restore": "restore",
 }
 
 
@@ -58,13 +61,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except InputError as e:
-        if sys.stderr.isatty():  # clear a progress bar left on the line
-            sys.stderr.write("\r\033[K")
+        end_line()  # the message goes on its own line, not after a progress bar
         print(f"stridescope: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("stridescope: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug, not the user's input: still one line, and what to send us
+        end_line()
+        where = f" on {args.clip}" if getattr(args, "clip", None) else ""
+        print(f"stridescope: {args.command} failed{where} because of an internal error ({type(e).__name__}: {e}). "
+              "Please report it with the clip; STRIDESCOPE_DEBUG=1 shows the details.",
+              file=sys.stderr)
+        if os.environ.get("STRIDESCOPE_DEBUG"):
+            raise
+        return 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,10 +28,10 @@ from pathlib import Path
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -40,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
 
+from stridescope import migrations
 from stridescope.settings import Settings
 from vision.extract import file_sha256
 
@@ -73,7 +76,7 @@ class GaitSession(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     clip_sha256: Mapped[str] = mapped_column(String(64), index=True)
     clip_label: Mapped[str] = mapped_column(String(255))  # shown to the user only, never a path
-    clip_bytes: Mapped[int] = mapped_column(Integer)
+    clip_bytes: Mapped[int] = mapped_column(BigInteger)
     view_requested: Mapped[str] = mapped_column(String(8), default="auto")
     treadmill_speed_kmh: Mapped[float | None] = mapped_column(Float, nullable=True)
     height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -111,7 +114,7 @@ class StoredFile(Base):
     analysis_id: Mapped[int] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     analysis: Mapped[AnalysisRecord] = relationship(back_populates="files")
 
 
@@ -135,7 +138,7 @@ class FileStore:
             src.unlink()
             return sha, False
         target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
+        part = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")  # two uploads of one clip: two parts
         shutil.move(src, part)  # a rename when on the same file system
         os.replace(part, target)  # atomic: the name appears only when complete
         return sha, True
@@ -219,9 +222,12 @@ class Repository:
         self.work_root = settings.data_dir / "work"
         self.comparisons_root = settings.data_dir / "comparisons"
         self.engine = create_engine(settings.database_url)
+        # Browser sessions store concurrently: storing one session (files and rows) and undoing a
+        # failed one must not interleave, or an undo could remove a file another session just got.
+        self._storing = threading.RLock()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
-        Base.metadata.create_all(self.engine)
+        migrations.upgrade(self.engine)  # a new database is made, an older one brought up to date
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -294,27 +300,28 @@ class Repository:
         call added to the store are removed again and no row is written.
         """
         added: list[str] = []
-        try:
-            clip_sha, clip_bytes = self._put(clip, added, clip_sha256)
-            stored = self._put_folder(out_dir, added)
-            with Session(self.engine) as db, db.begin():
-                athlete = self._athlete(db, new.athlete_name)
-                session = GaitSession(
-                    athlete=athlete, clip_sha256=clip_sha, clip_label=new.clip_label[:255],
-                    clip_bytes=clip_bytes, view_requested=new.view_requested,
-                    treadmill_speed_kmh=new.treadmill_speed_kmh, height_cm=new.height_cm,
-                    capture_fps=new.capture_fps, notes=new.notes,
-                )
-                session.analyses.append(AnalysisRecord(
-                    model=meta.model, code_version=meta.code_version, software=meta.software,
-                    view_kind=meta.view_kind, summary=meta.summary, files=stored,
-                ))
-                db.add(session)
-                db.flush()
-                return session.id
-        except BaseException:
-            self._remove_unreferenced(added)
-            raise
+        with self._storing:
+            try:
+                clip_sha, clip_bytes = self._put(clip, added, clip_sha256)
+                stored = self._put_folder(out_dir, added)
+                with Session(self.engine) as db, db.begin():
+                    athlete = self._athlete(db, new.athlete_name)
+                    session = GaitSession(
+                        athlete=athlete, clip_sha256=clip_sha, clip_label=new.clip_label[:255],
+                        clip_bytes=clip_bytes, view_requested=new.view_requested,
+                        treadmill_speed_kmh=new.treadmill_speed_kmh, height_cm=new.height_cm,
+                        capture_fps=new.capture_fps, notes=new.notes,
+                    )
+                    session.analyses.append(AnalysisRecord(
+                        model=meta.model, code_version=meta.code_version, software=meta.software,
+                        view_kind=meta.view_kind, summary=meta.summary, files=stored,
+                    ))
+                    db.add(session)
+                    db.flush()
+                    return session.id
+            except BaseException:
+                self._remove_unreferenced(added)
+                raise
 
     def _put(self, path: Path, added: list[str], sha256: str | None = None) -> tuple[str, int]:
         """Move one file into the store (``sha256``: its hash, if known); note its hash in ``added``
@@ -411,10 +418,11 @@ class Repository:
         return set(db.scalars(select(GaitSession.clip_sha256))) | set(db.scalars(select(StoredFile.sha256)))
 
     def _remove_unreferenced(self, hashes: list[str]) -> None:
-        with Session(self.engine) as db:
-            used = self._referenced(db)
-        for sha in set(hashes) - used:
-            self.files.remove(sha)
+        with self._storing:  # not while another session is being stored
+            with Session(self.engine) as db:
+                used = self._referenced(db)
+            for sha in set(hashes) - used:
+                self.files.remove(sha)
 
     def collect_garbage(self) -> int:
         """Remove stored files no row refers to and leftovers of interrupted analyses; return files removed.

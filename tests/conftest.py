@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.postgres"]  # the PostgreSQL server fixtures (database_url, postgres_server)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_VIDEOS = ROOT.parent / "shared" / "videos"
 INCOMING = SHARED_VIDEOS / "incoming"

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from stridescope.cli import main
-from tests.conftest import incoming
+from tests.conftest import ROOT, SAMPLES, incoming
 from vision import errors
 from vision.extract import pose_track
 from vision.video import iter_frames, probe
@@ -99,3 +99,87 @@ def test_frames_without_a_person_stay_in_the_track_as_missing(tmp_path):
     assert track.detected[:25].all() and not track.detected[-20:].any()
     assert 0.4 < track.detected_fraction < 0.65
     assert len(list(iter_frames(probe(joined)))) == track.n_frames
+
+
+# -- the analysis: clips a reader accepts but that hold too little running -----------------------------
+
+def sample_cut(path, frames: int, keep_top: float = 1.0):
+    """The first ``frames`` frames of the bundled side-view sample, optionally only its top ``keep_top``."""
+    import av
+
+    with av.open(str(SAMPLES / "runner_side.mp4")) as inp, av.open(str(path), "w") as out:
+        src = inp.streams.video[0]
+        enc = out.add_stream("libx264", rate=src.average_rate)
+        enc.width, enc.height = src.codec_context.width, int(src.codec_context.height * keep_top) // 2 * 2
+        enc.pix_fmt = "yuv420p"
+        for i, frame in enumerate(inp.decode(src)):
+            if i == frames:
+                break
+            rgb = frame.to_ndarray(format="rgb24")[:enc.height]
+            out.mux(enc.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        out.mux(enc.encode())
+
+
+ANALYSIS_CASES = [  # name, frames, share of the picture kept from the top, words of the message
+    ("one frame.mp4", 1, 1.0, "the clip has only 1 frame (0.00 s)"),
+    ("three frames.mp4", 3, 1.0, "the clip has only 3 frames"),
+    ("legs cut off.mp4", 60, 0.5, "both legs (hips, knees, ankles) are in the picture"),
+]
+
+
+@pytest.mark.parametrize("name, frames, keep_top, words", ANALYSIS_CASES, ids=[c[0] for c in ANALYSIS_CASES])
+def test_too_little_running_is_one_line_naming_the_clip(tmp_path, capsys, name, frames, keep_top, words):
+    clip = tmp_path / name
+    sample_cut(clip, frames, keep_top)
+    out = tmp_path / "out"
+    assert main(["analyze", str(clip), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"stridescope: {name}: ") and words in err[-1]
+    assert "Traceback" not in "\n".join(err)
+    assert not (out / "analysis.json").exists()
+
+
+def test_an_internal_error_on_the_command_line_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("array must not contain infs or NaNs")
+
+    monkeypatch.setattr("stridescope.commands.analyze.analyze_clip", broken)
+    monkeypatch.delenv("STRIDESCOPE_DEBUG", raising=False)
+    assert main(["analyze", str(SAMPLES / "runner_side.mp4"), "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+    assert err[0].startswith("stridescope: analyze failed on ") and "internal error (ValueError: array must" in err[0]
+
+
+def test_a_damaged_analysis_folder_is_named_by_report_and_compare(tmp_path, capsys):
+    folder = tmp_path / "old analysis"
+    folder.mkdir()
+    (folder / "analysis.json").write_text("{")
+    assert main(["report", str(folder), "-o", str(tmp_path / "r")]) == 2
+    assert "its analysis files cannot be read" in capsys.readouterr().err
+    assert main(["compare", str(folder), str(folder), "-o", str(tmp_path / "c")]) == 2
+    assert "its analysis files cannot be read" in capsys.readouterr().err
+
+
+def test_an_internal_error_in_the_app_is_one_message_and_nothing_is_stored(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from stridescope.settings import load_settings
+    from stridescope.storage import Repository
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot convert float NaN to integer")
+
+    monkeypatch.setattr("stridescope.session_service.analyze_clip", broken)
+    monkeypatch.setenv("STRIDESCOPE_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("STRIDESCOPE_DB_URL", raising=False)
+    monkeypatch.delenv("STRIDESCOPE_PASSWORD_HASH", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.sidebar.radio[0].set_value("New analysis").run()
+    at.text_input(key="athlete_name").set_value("Anna Berg")
+    at.file_uploader(key="upload").upload("run.mp4", (SAMPLES / "runner_side.mp4").read_bytes(), "video/mp4")
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "internal error \\(ValueError: cannot convert" in at.error[0].value
+    assert Repository(load_settings()).counts()["sessions"] == 0

@@ -21,8 +21,10 @@ from vision.errors import EmptyFileError, InputError, NotAVideoError, TruncatedV
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return load_settings({"STRIDESCOPE_DATA": str(tmp_path / "data"), "STRIDESCOPE_MAX_UPLOAD_MB": "1"})
+def settings(tmp_path, database_url):
+    """A data folder with its database: SQLite, then a PostgreSQL server's (every test runs on both)."""
+    return load_settings({"STRIDESCOPE_DATA": str(tmp_path / "data"), "STRIDESCOPE_MAX_UPLOAD_MB": "1",
+                          "STRIDESCOPE_DB_URL": database_url})
 
 
 @pytest.fixture
@@ -202,3 +204,33 @@ def test_a_password_is_kept_only_as_a_salted_hash():
     assert verify_password("physio", a) and verify_password("physio", b)
     assert not verify_password("physi0", a)
     assert not verify_password("physio", "garbage")
+
+
+# -- concurrent sessions ---------------------------------------------------------------------------
+
+def test_sessions_stored_at_the_same_moment_are_all_intact(repo):
+    """Eight browser sessions storing the same clip for two new athletes at once (the app's threads)."""
+    import threading
+
+    start, ids, errors = threading.Barrier(8), [], []
+
+    def store(k: int) -> None:
+        try:
+            with repo.workspace() as work:
+                clip, out = analysis_output(work, b"the same clip", marker=str(k))
+                start.wait()
+                ids.append(repo.add_session(NewSession(f"Runner {k % 2}", "run.mp4"), clip, out, META))
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=store, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(set(ids)) == 8 and repo.counts()["athletes"] == 2
+    for sid in ids:
+        s = repo.session(sid)
+        assert s.clip_path.read_bytes() == b"the same clip"
+        assert all(p.is_file() for p in s.files.values())

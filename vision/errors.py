@@ -35,3 +35,7 @@ class NoRunnerError(InputError):
 
 class ModelUnavailableError(InputError):
     """No pose model bundle could be found or built; the message says what to do."""
+
+
+class NotEnoughRunningError(InputError):
+    """The runner's legs are in view for too short a time to find a single footfall."""

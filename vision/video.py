@@ -75,7 +75,7 @@ def _open(path: Path) -> av.container.InputContainer:
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
     try:
-        return av.open(str(path))
+        return av.open(str(path), metadata_errors="replace")  # a damaged tag is not worth refusing a clip
     except av.error.FFmpegError as e:
         with open(path, "rb") as f:
             head = f.read(12)
@@ -151,9 +151,13 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
     path = Path(path)
     with _open(path) as container:
         stream = _video_stream(container, path)
-        pts = sorted(
-            p.pts for p in container.demux(stream) if p.pts is not None and p.size > 0
-        )
+        try:
+            pts = sorted(
+                p.pts for p in container.demux(stream) if p.pts is not None and p.size > 0
+            )
+            container.seek(0)
+        except av.error.FFmpegError as e:
+            raise TruncatedVideoError(f"{path.name}: the file is damaged and cannot be read through ({e})") from e
         if not pts:
             raise TruncatedVideoError(f"{path.name}: the video stream holds no frames")
         if stream.frames and len(pts) < stream.frames - 2:
@@ -161,7 +165,6 @@ def probe(path: str | os.PathLike, capture_fps: float | None = None) -> VideoInf
                 f"{path.name}: only {len(pts)} of its {stream.frames} frames are in the file "
                 "(the end is missing: was the copy or upload interrupted?)"
             )
-        container.seek(0)
         rotation = _first_frame_rotation(container, stream, path)
         tb = float(stream.time_base)
         times = np.asarray(pts, float) * tb

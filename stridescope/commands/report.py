@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reports.report import ANALYSIS_FILE, AnalysisFiles, build_report
 from stridescope.progress import ProgressBar
+from vision.errors import InputError
 
 HELP = "write the annotated replay, key-frame stills, plots, HTML and PDF report of a clip or an analysis"
 
@@ -38,7 +39,11 @@ def load_or_analyse(source: str | Path, work_dir: Path, args) -> AnalysisFiles:
     """The analysis of ``source``: read from its folder, or made by running the pipeline on a clip."""
     source = Path(source)
     if source.is_dir() and (source / ANALYSIS_FILE).is_file():
-        return AnalysisFiles.load(source)
+        try:
+            return AnalysisFiles.load(source)
+        except (OSError, ValueError, KeyError, TypeError) as e:  # a damaged or foreign analysis folder
+            raise InputError(f"{source}: its analysis files cannot be read ({type(e).__name__}: {e}); "
+                             "analyse the clip again") from e
     from stridescope.pipeline import analyze_clip
 
     bars: dict[str, ProgressBar] = {}

@@ -8,7 +8,7 @@ import streamlit as st
 
 from reports.labels import fmt, title
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp.common import KEY_METRICS, open_session
+from stridescope.webapp.common import KEY_METRICS, open_session, plain
 
 
 def show(repo: Repository) -> None:
@@ -28,8 +28,8 @@ def show(repo: Repository) -> None:
     for s in sessions:
         left, right = st.columns([6, 1])
         cadence = s.summary.get("cadence_spm", {}).get("value")
-        left.write(f"{s.recorded_at.astimezone():%Y-%m-%d %H:%M} · {s.view_kind} view · {s.clip_label} · "
-                   f"cadence {fmt(cadence, 'steps/min')}" + (f" · {s.notes}" if s.notes else ""))
+        left.write(plain(f"{s.recorded_at.astimezone():%Y-%m-%d %H:%M} · {s.view_kind} view · {s.clip_label} · "
+                         f"cadence {fmt(cadence, 'steps/min')}" + (f" · {s.notes}" if s.notes else "")))
         if right.button("Open", key=f"athlete-open-{s.id}"):
             open_session(s.id)
     st.subheader("Trends")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import streamlit as st
 
 from metrics.registry import SPECS
 
-from stridescope.passwords import verify_password
+from stridescope.passwords import LoginThrottle
 from stridescope.sample_import import importing
 from stridescope.settings import Settings, load_settings
 from stridescope.storage import Repository, SessionInfo
+from vision.errors import InputError
 
 # The measures shown first and trended over time, in the order a therapist reads them.
 KEY_METRICS = tuple(s.name for s in SPECS if s.key)
@@ -23,8 +27,39 @@ def _repository(settings: Settings) -> Repository:
 
 
 def repository() -> Repository:
-    """The process's repository for the configured data folder (opened once)."""
-    return _repository(load_settings())
+    """The process's repository for the configured data folder (opened once; upgraded if older)."""
+    try:
+        return _repository(load_settings())
+    except InputError as e:  # a database from a newer Stridescope: say so, change nothing
+        st.error(plain(str(e)))
+        st.stop()
+
+
+# Markdown's active characters; "_" unless between letters or digits (as in before_side.mp4), where it
+# cannot start or end emphasis; ":" before a word or "//" (Streamlit's :red[...] and :emoji:, and links
+# made of typed URLs); the "." of "www." (ditto).
+_MARKDOWN = re.compile(r"([\\`*{}\[\]<>()#+\-!|~$]|(?<![^\W_])_|_(?![^\W_])|:(?=[\w/])|(?<=www)\.)")
+
+
+def plain(text: str) -> str:
+    r"""``text`` from a user (a name, a note, a file name) made to show as typed where Streamlit reads Markdown.
+
+    >>> print(plain("<b>Jo</b> *x* [a](javascript:1) my_run.mp4: http://x.org"))
+    \<b\>Jo\</b\> \*x\* \[a\]\(javascript\:1\) my_run.mp4: http\://x.org
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def failure_message(error: Exception, what: str) -> str:
+    """One message for any failure of ``what`` ("The analysis"): the input's problem, or an internal error.
+
+    Internal errors are logged with their traceback for the server's operator, never shown as one.
+    """
+    if isinstance(error, InputError):
+        return plain(str(error))
+    logging.getLogger("stridescope").exception("%s failed", what)
+    return plain(f"{what} failed because of an internal error ({type(error).__name__}: {error}). "
+                 "Nothing was stored. Please report it, with the clip if you can share it.")
 
 
 def go_to(page: str, **state) -> None:
@@ -97,6 +132,11 @@ def fitted(width: int, height: int, max_height_px: int = 620, page_px: int = 110
     return st.columns([share, 1 - share])[0]
 
 
+@st.cache_resource
+def _login_throttle() -> LoginThrottle:
+    return LoginThrottle()  # one per process: more browser sessions do not buy more guesses
+
+
 def password_ok(settings: Settings) -> bool:
     """True if no password is configured or this browser session gave the right one."""
     if not settings.password_hash or st.session_state.get("authenticated"):
@@ -105,10 +145,12 @@ def password_ok(settings: Settings) -> bool:
     with st.form("login"):
         password = st.text_input("Access password", type="password")
         if st.form_submit_button("Enter"):
-            if verify_password(password, settings.password_hash):
+            throttle = _login_throttle()
+            if throttle.check(password, settings.password_hash):
                 st.session_state["authenticated"] = True
                 st.rerun()
             st.error("That password is not right.")
+            st.caption(f"After a wrong password the next attempt waits {throttle.wait_s():.0f} s.")
     return False
 
 

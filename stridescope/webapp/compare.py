@@ -8,8 +8,7 @@ from reports.compare import MetricChange, compare
 from reports.labels import fmt, title
 from stridescope import session_service as service
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp.common import fitted, progress_bar, session_picker, table
-from vision.errors import InputError
+from stridescope.webapp.common import failure_message, fitted, plain, progress_bar, session_picker, table
 from vision.video import probe
 
 
@@ -28,7 +27,7 @@ def show(repo: Repository) -> None:
     if before.id == after.id:
         st.warning("Choose two different sessions.")
         return
-    st.caption(f"{before.clip_label} → {after.clip_label}"
+    st.caption(f"{plain(before.clip_label)} → {plain(after.clip_label)}"
                + ("" if before.athlete_id == after.athlete_id else " (two different athletes)")
                + ("" if before.view_kind == after.view_kind else
                   f" ({before.view_kind} view against {after.view_kind} view: few measures compare)"))
@@ -39,9 +38,9 @@ def show(repo: Repository) -> None:
     bar, progress = progress_bar("Drawing the side-by-side replay…")
     try:
         comparison = service.compare_sessions(repo, before, after, progress)
-    except InputError as e:
+    except Exception as e:  # every failure is one message; Streamlit's own reruns are BaseExceptions
         bar.empty()
-        st.error(str(e))
+        st.error(failure_message(e, "The comparison"))
         return
     bar.empty()
     info = probe(comparison.replay)

@@ -7,7 +7,7 @@ import streamlit as st
 from stridescope.sample_import import ImportProgress, read_progress
 from stridescope.settings import Settings
 from stridescope.storage import Repository
-from stridescope.webapp.common import STAGE_NAMES, go_to, open_session
+from stridescope.webapp.common import STAGE_NAMES, go_to, open_session, plain
 
 
 def show(repo: Repository) -> None:
@@ -43,7 +43,7 @@ def show(repo: Repository) -> None:
     st.subheader("Latest sessions")
     for s in sessions[:8]:
         left, right = st.columns([5, 1])
-        left.write(f"{s.label} — {s.clip_label}")
+        left.write(plain(f"{s.label} — {s.clip_label}"))
         if right.button("Open", key=f"open-{s.id}"):
             open_session(s.id)
 

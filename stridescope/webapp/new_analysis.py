@@ -7,8 +7,7 @@ import streamlit as st
 from stridescope import session_service as service
 from stridescope.storage import NewSession, Repository
 from stridescope.uploads import ACCEPTED_SUFFIXES
-from stridescope.webapp.common import FIELDS, open_session, progress_bar
-from vision.errors import InputError
+from stridescope.webapp.common import FIELDS, failure_message, open_session, progress_bar
 
 NEW_ATHLETE = "New athlete…"
 VIEW_HELP = {"auto": "Auto-detect", "side": "Side (sagittal)", "rear": "From behind (frontal)"}
@@ -60,8 +59,8 @@ def show(repo: Repository) -> None:
             session_id = service.analyse_upload(repo, upload, upload.name, new, progress)
         else:
             session_id = service.analyse_file(repo, sample, new, progress)
-    except InputError as e:
+    except Exception as e:  # every failure is one message; Streamlit's own reruns are BaseExceptions
         bar.empty()
-        st.error(str(e))
+        st.error(failure_message(e, "The analysis"))
         return
     open_session(session_id)

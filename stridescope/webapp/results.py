@@ -9,10 +9,11 @@ from metrics.review import review_text
 from reports.content import not_assessable_lines
 from reports.labels import fmt, reference_text, title
 from stridescope import session_service as service
+from stridescope.pipeline import ANALYSIS_FILE
 from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp import review
-from stridescope.webapp.common import KEY_METRICS, fitted, go_to, session_picker, table
+from stridescope.webapp.common import KEY_METRICS, fitted, go_to, plain, session_picker, table
 from stridescope.webapp.notes import note_text
 
 SEVERITY = {"flag": st.warning, "notice": st.info, "info": st.info}
@@ -20,14 +21,15 @@ QUALITY = {"error": st.error, "warning": st.warning, "info": st.caption}
 CONFIDENCE = {"high": "● high", "medium": "◐ medium", "low": "○ low"}
 
 
-# Keyed by analysis: a correction of the events stores a newer analysis of the session.
+# Keyed by the stored analysis file (named by its content): a correction of the events stores a
+# newer analysis, and a restored or re-created database reuses ids for other sessions.
 @st.cache_resource(max_entries=4)
-def _stepper(analysis_id: int, _session: SessionInfo) -> service.FrameStepper:
+def _stepper(analysis_file: str, _session: SessionInfo) -> service.FrameStepper:
     return service.FrameStepper(_session)
 
 
 @st.cache_data(max_entries=16)
-def _analysis(analysis_id: int, _session: SessionInfo) -> Analysis:
+def _analysis(analysis_file: str, _session: SessionInfo) -> Analysis:
     return service.load_analysis(_session)
 
 
@@ -38,14 +40,15 @@ def show(repo: Repository) -> None:
         st.info("No sessions yet: start with **New analysis**.")
         return
     session = session_picker(sessions, "Session", key="results_session")
-    analysis = _analysis(session.analysis_id, session)
+    analysis = _analysis(str(session.file(ANALYSIS_FILE)), session)
     _header(session, analysis)
     _findings(analysis)
     _headline(analysis)
     sections = {
         "Replay": lambda: _replay(repo, session),
         "Frame by frame": lambda: _frames(session),
-        "Review events": lambda: review.show(repo, session, analysis, _stepper(session.analysis_id, session)),
+        "Review events": lambda: review.show(repo, session, analysis,
+                                             _stepper(str(session.file(ANALYSIS_FILE)), session)),
         "Measures": lambda: table(metric_rows(analysis)),
         "Strides": lambda: table(stride_rows(analysis)),
         "Plots": lambda: _plots(session, analysis),
@@ -58,15 +61,15 @@ def show(repo: Repository) -> None:
 
 
 def _header(session: SessionInfo, analysis: Analysis) -> None:
-    facts = [f"**{session.athlete_name}**", f"{session.recorded_at.astimezone():%d %b %Y %H:%M}",
-             f"clip *{session.clip_label}*", f"{session.view_kind} view"]
+    facts = [f"**{plain(session.athlete_name)}**", f"{session.recorded_at.astimezone():%d %b %Y %H:%M}",
+             f"clip *{plain(session.clip_label)}*", f"{session.view_kind} view"]
     if session.treadmill_speed_kmh:
         facts.append(f"treadmill {session.treadmill_speed_kmh:g} km/h")
     if session.height_cm:
         facts.append(f"height {session.height_cm:g} cm")
     st.markdown(" · ".join(facts))
     if session.notes:
-        st.caption(f"Notes: {session.notes}")
+        st.caption(f"Notes: {plain(session.notes)}")
     st.caption(f"Analysed by Stridescope {session.code_version} with pose model {session.model}; "
                f"runner seen in {100 * analysis.detected_fraction:.0f}% of frames.")
     if reviewed := review_text(analysis):
@@ -132,12 +135,12 @@ def _replay(repo: Repository, session: SessionInfo) -> None:
 
 
 def _clip_size(session: SessionInfo) -> tuple[int, int]:
-    clip = _analysis(session.analysis_id, session).clip
+    clip = _analysis(str(session.file(ANALYSIS_FILE)), session).clip
     return clip["width"], clip["height"]
 
 
 def _frames(session: SessionInfo) -> None:
-    stepper = _stepper(session.analysis_id, session)
+    stepper = _stepper(str(session.file(ANALYSIS_FILE)), session)
     key = f"frame-{session.id}"
     last = stepper.n_frames - 1
     st.session_state.setdefault(key, 0)
@@ -194,7 +197,7 @@ def _delete(repo: Repository, session: SessionInfo) -> None:
     st.divider()
     if not st.checkbox("Delete this session…", key=f"delete-{session.id}"):
         return
-    st.warning(f"This permanently deletes {session.label}, its clip and its reports.")
+    st.warning(f"This permanently deletes {plain(session.label)}, its clip and its reports.")
     if st.button("Yes, delete permanently", type="primary", key=f"confirm-delete-{session.id}"):
         repo.delete_session(session.id)
         go_to("Start")
