@@ -102,9 +102,13 @@ def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
     inflation = float(np.sqrt((1 + rho) / (1 - rho)))
     detectable = max(spread, (hi - lo) / 2 * span * inflation, min_change)
     p = float(kendalltau(times, v).pvalue)
+    if not np.isfinite(p):
+        p = 1.0  # no ranking at all (every value equal): no evidence of a trend
     third = span / 3
-    early, late = (float(np.median(x)) if len(x) else float("nan") for x in
-                   (values[times < start + third], values[times >= end - third]))
+    thirds = (values[times < start + third], values[times >= end - third])
+    if not (all(len(x) for x in thirds) and np.isfinite(change) and np.isfinite(detectable)):
+        return None  # strides in one third only, or no spread in time: a trend cannot be judged
+    early, late = (float(np.median(x)) for x in thirds)
     return {"early": round(early, 3), "late": round(late, 3),
             "change": round(change, 3), "detectable_change": round(detectable, 3),
             "spread": round(spread, 3), "p_value": round(p, 4),

