@@ -90,7 +90,7 @@ SPECS = [
                    "Typical values of the pelvis's vertical travel per step; lower goes with better economy "
                    "(Moore 2016)."),
                accuracy=Accuracy(1.5, VALIDATION + ": 1.3 cm (per-step definition, height scale)"),
-               rules=_ABOVE_BELOW, key=True),
+               rules=_ABOVE_BELOW, key=True, pixel_scaled=True),
     MetricSpec("vertical_oscillation_pct_leg", "% leg",
                "Peak-to-peak vertical travel of the mid-hip within a step, in % of leg length (no scale given).",
                ("side",), vertical_oscillation_pct_leg, _HIPS, ratio_scale=True,
@@ -107,12 +107,12 @@ SPECS = [
                ("side",), stride_length_leg, _HIPS, ratio_scale=True, title="Stride length (leg lengths)",
                label="stride length",
                reference=Reference(None, None, "leg lengths", HEIDERSCHEIT_2011, "Stride length / leg length."),
-               accuracy=Accuracy(0.05, WORKING)),
+               accuracy=Accuracy(0.05, WORKING), pixel_scaled=True),
     MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / step length (one oscillation per step).",
                ("side",), vertical_ratio, _HIPS, ratio_scale=True, label="vertical ratio",
                reference=Reference(
                    None, 10.0, "%", f"{MOORE_2016}; {FOLLAND_2017}",
                    "Vertical oscillation / step length; the 10% bound is Stridescope's working band."),
                accuracy=Accuracy(1.5, "the vertical_oscillation_cm floor over a typical 1 m step"),
-               rules=_ABOVE_BELOW),
+               rules=_ABOVE_BELOW, pixel_scaled=True),
 ]

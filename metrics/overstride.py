@@ -51,7 +51,7 @@ SPECS = [
                    "A heel landing further ahead of the hip goes with higher impact and braking loads (Wille 2014). "
                    "The 15 cm upper bound is Stridescope's working band, not a published norm."),
                accuracy=Accuracy(8.0, VALIDATION + ": 7.9 cm long (height scale)"), still="contact", rules=(_REACH,),
-               key=True),
+               key=True, pixel_scaled=True),
     MetricSpec("overstride_pct_leg", "% leg", _DEFINITION + ", in % of leg length (no scale given).",
                ("side",), overstride_pct_leg, _LANDMARKS, high_confidence_fps=60,
                title="Overstride (% leg length)", label="overstride",

@@ -97,6 +97,7 @@ class MetricSpec:
         angle_from_vertical: an angle to the image's vertical, so a tilted camera shifts it.
         key: one of the measures a therapist reads first (the replay's readout, the app's cards and trends).
         asymmetry_finding: whether a left/right difference makes a finding (with ``ratio_scale``).
+        pixel_scaled: its value rests on the clip's pixel scale or, on a treadmill, the belt's speed in the image.
     """
 
     name: str
@@ -123,6 +124,7 @@ class MetricSpec:
     angle_from_vertical: bool = False
     key: bool = False
     asymmetry_finding: bool = True
+    pixel_scaled: bool = False
 
     def __post_init__(self) -> None:
         if not self.title:

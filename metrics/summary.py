@@ -194,6 +194,12 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         score *= 0.85
         reasons.append(f"the ground line slopes {abs(g.ground_tilt_deg):.0f} deg in the picture: a tilted camera "
                        "shifts angles from vertical by up to that")
+    if belt_image_speed_used(g, spec):
+        # The belt's image speed comes from the feet in stance, which the pose model draws lagging
+        # the belt: distances read 25-55 % long on synthetic runners (benchmarks/validate_synth.py).
+        score *= 0.4
+        reasons.append("scale from the treadmill belt's speed, which the pose model's feet under-read in stance "
+                       "(distances read 25-55% long on synthetic runners): give the runner's height")
     if spec.unit in ("cm", "m") and g.scale.source == "runner height":
         score *= 0.8
         reasons.append("scale estimated from the runner's height (body proportions)")
@@ -203,6 +209,17 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         score = min(score, 0.44 if level == "low" else 0.74)
         reasons.append("the pose model cannot see this directly")
     return Confidence(level, round(score, 2), reasons)
+
+
+def belt_image_speed_used(g: Gait, spec: MetricSpec) -> bool:
+    """Whether a treadmill measure's value rests on the belt's speed in the image (its scale, or a step length).
+
+    Only a typed belt speed with a scale from the runner's height avoids it for the ratios.
+    """
+    if not spec.pixel_scaled or g.setting != "treadmill":
+        return False
+    ratio = spec.unit not in ("cm", "m")  # vertical ratio, stride length in leg lengths
+    return g.scale.source == "treadmill belt" or (ratio and not (g.scale.belt_speed_m_s and g.scale.px_per_m))
 
 
 def step_time_variation(g: Gait) -> float | None:

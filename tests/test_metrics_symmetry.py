@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import INCOMING
+from conftest import INCOMING, SAMPLES
 from test_metrics_synthetic import samples  # noqa: F401 - the analysed synthetic samples, shared fixture
 
 from metrics.clean import SWAP_GROUPS, repair_swaps
@@ -131,3 +131,22 @@ def test_before_sample_keeps_its_findings(samples):  # noqa: F811
                                        "the hip landmarks' line tilts less than the synthetic pelvis")
 def test_before_rear_sample_shows_the_growing_pelvic_drop(samples):  # noqa: F811
     assert "pelvic_drop_deg_growing" in finding_ids(samples["before_rear"][0])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["runner_side", "after_side"])
+def test_a_belt_speed_alone_states_no_distance_finding(name):
+    """Measured 2026-11-29 on runner_side with only the belt speed typed (as most app users do): vertical
+    oscillation 14.7 cm (true 10.0) and vertical ratio 16.1 % were stated as findings, because the belt's image
+    speed, read from the pose model's lagging feet, scales distances 25-55 % long. Now they are not assessable."""
+    import json
+
+    from vision.extract import pose_track
+
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    track = pose_track(SAMPLES / f"{name}.mp4")
+    analysis = analyze_track(track, treadmill_speed_kmh=truth["params"]["belt_speed_kmh"])
+    assert analysis.scale["source"] == "treadmill belt"
+    assert not finding_ids(analysis) & {"vertical_oscillation_cm", "vertical_ratio_pct", "overstride"}
+    declined = {n.id: n.reason for n in analysis.not_assessable}
+    assert "treadmill belt" in declined["vertical_oscillation_cm"]
