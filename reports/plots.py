@@ -27,12 +27,11 @@ REFERENCE_COLOUR = "#2b8a3e"
 
 # Published running values drawn on the gait-cycle curves: for each curve, the measures whose
 # reference range (the measure's spec, metrics.registry) applies to it, where in the cycle the measure is taken,
-# and the sign from the measure to the curve (hip extension is the thigh angle behind vertical).
-# Stridescope's own working bands are not drawn: only published typical values.
+# and the sign from the measure to the curve. Stridescope's own working bands are not drawn: only
+# published typical values. (Hip extension is measured against the trunk, not the thigh-to-vertical curve.)
 CYCLE_REFERENCES: dict[str, list[tuple[str, str, int]]] = {
     "knee_flexion": [("knee_flexion_at_contact_deg", "initial contact", 1),
                      ("peak_knee_flexion_stance_deg", "stance", 1)],
-    "thigh": [("hip_extension_deg", "toe-off", -1)],
     "trunk_lean": [("trunk_lean_deg", "whole cycle", 1)],
     "pelvic_drop": [("pelvic_drop_deg", "stance", 1)],
 }
