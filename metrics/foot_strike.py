@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.legs import LEGS
-from metrics.analysis import Reference
 from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018, VALIDATION
-from metrics.spec import Accuracy, PublishedChange, MetricSpec
+from metrics.spec import Accuracy, MetricSpec, PublishedChange
 
 REARFOOT_ABOVE_DEG, FOREFOOT_BELOW_DEG = 8.0, -1.6  # Altman & Davis 2012
 

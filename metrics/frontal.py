@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import OTHER, Gait, StrideTiming
 from metrics.geometry import angle_from_vertical, interior_angle, lean_from_vertical, midpoint
 from metrics.legs import LEGS
-from metrics.analysis import Reference
 from metrics.reference import BRAMAH_2018, DINGENEN_2018, SOUZA_2016, VALIDATION, WILLSON_DAVIS_2008, WORKING
-from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
+from metrics.spec import Accuracy, MetricSpec, PublishedChange, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
 FRONTAL = ("rear", "front")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import angle_from_vertical, lean_from_vertical, midpoint
 from metrics.legs import LEGS
-from metrics.analysis import Reference
 from metrics.reference import FOLLAND_2017, NOVACHECK_1998, VALIDATION
 from metrics.spec import Accuracy, MetricSpec
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import interior_angle
 from metrics.legs import LEGS
-from metrics.analysis import Reference
 from metrics.reference import BRAMAH_2018, DAMSTED_2015, NOVACHECK_1998, SOUZA_2016, VALIDATION
-from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
+from metrics.spec import Accuracy, MetricSpec, PublishedChange, Rule
 
 
 def knee_flexion(xy: np.ndarray, foot: str) -> np.ndarray:

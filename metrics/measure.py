@@ -25,8 +25,8 @@ from metrics.findings import assess
 from metrics.gait import Gait, build_gait, on_given_contacts
 from metrics.quality import quality_notes
 from metrics.registry import SPECS
-from metrics.summary import per_stride_values, summarise
 from metrics.sufficiency import check_enough_running
+from metrics.summary import per_stride_values, summarise
 
 
 def measure(g: Gait) -> tuple[dict[str, Metric], dict[str, list[float | None]]]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import midpoint
-from metrics.analysis import Reference
 from metrics.reference import FOLLAND_2017, HEIDERSCHEIT_2011, MOORE_2016, VALIDATION, WORKING
 from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, RIGHT_HIP

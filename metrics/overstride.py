@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import angle_from_vertical, midpoint
 from metrics.legs import LEGS
-from metrics.analysis import Reference
 from metrics.reference import DINGENEN_2018, SOUZA_2016, VALIDATION, WILLE_2014
-from metrics.spec import Accuracy, PublishedChange, MetricSpec, Rule
+from metrics.spec import Accuracy, MetricSpec, PublishedChange, Rule
 from vision.landmarks import LEFT_HIP, RIGHT_HIP
 
 

@@ -19,9 +19,9 @@ from scipy.stats import kendalltau, theilslopes
 
 from metrics.analysis import Confidence, Metric
 from metrics.gait import Gait
+from metrics.legs import LEGS
 from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS
 from metrics.spec import MetricSpec
-from metrics.legs import LEGS
 from vision.landmarks import LANDMARK_NAMES
 
 LEVELS = ("low", "medium", "high")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from metrics.gait import Gait, StrideTiming
 from metrics.analysis import Reference
+from metrics.gait import Gait, StrideTiming
 from metrics.reference import FOLLAND_2017, HEIDERSCHEIT_2011, MOORE_2016, VALIDATION
 from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL

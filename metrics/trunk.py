@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
 from metrics.geometry import lean_from_vertical, midpoint
-from metrics.analysis import Reference
 from metrics.reference import FOLLAND_2017, TENG_POWERS_2014, VALIDATION
 from metrics.spec import Accuracy, MetricSpec, Rule
 from vision.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER

@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 
 from metrics.geometry import midpoint
-from reports.kinematics import SIDES, joint
 from metrics.registry import SPECS
+from reports.kinematics import SIDES, joint
 from reports.labels import fmt, short_label
 from reports.state import FrameState
 from reports.text import blend_rect, draw_text, text_size

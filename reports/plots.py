@@ -16,10 +16,10 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from metrics.analysis import Analysis  # noqa: E402
+from metrics.registry import spec  # noqa: E402
 from reports.cycle import CYCLE_PCT, CycleCurve  # noqa: E402
 from reports.kinematics import ANGLE_LABELS, SIDES  # noqa: E402
 from reports.labels import title, unit_text  # noqa: E402
-from metrics.registry import spec  # noqa: E402
 
 COLOURS = {"left": "#f58220", "right": "#28a0f5"}
 SESSION_STYLES = ("-", "--")

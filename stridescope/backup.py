@@ -94,7 +94,7 @@ def holdings(repo: Repository) -> tuple[int, int]:
 
 
 def restore(repo: Repository, archive: Path, replace: bool = False) -> dict:
-    """Put the clinic in ``archive`` into ``repo`` (which must hold no sessions unless ``replace``); return its manifest.
+    """Put the clinic in ``archive`` into ``repo`` (empty of sessions unless ``replace``); return its manifest.
 
     With ``replace`` the sessions and files already there are deleted first;
     callers say so and keep a backup of them (see ``stridescope restore``).

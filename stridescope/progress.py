@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 
-
 _unfinished = False  # a bar's line was drawn and not yet ended
 
 

@@ -168,3 +168,11 @@ def real_analysis(real_track):
         return analyses[name]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where browser tests save their screenshots: ``$STRIDESCOPE_SCREENSHOTS`` or a temporary folder."""
+    folder = Path(os.environ.get("STRIDESCOPE_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -10,11 +10,9 @@ Screenshots go to ``$STRIDESCOPE_SCREENSHOTS`` (default: a temporary folder).
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 
@@ -66,13 +64,6 @@ def shows_measures_of(page, events, timeout_s: float = 90) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"the app shows {got}, the edited events give {want}")
         page.wait_for_timeout(500)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("STRIDESCOPE_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ def run(args) -> int:
     repo = Repository(settings)
     sessions, files = holdings(repo)
     if args.replace and (sessions or files):
-        kept = settings.data_dir.with_name(f"{settings.data_dir.name}-before-restore-{datetime.now():%Y%m%d-%H%M%S}.tar")
+        stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+        kept = settings.data_dir.with_name(f"{settings.data_dir.name}-before-restore-{stamp}.tar")
         backup(repo, kept)
         print(f"replacing {sessions} session(s) and {files} file(s); they were backed up first to {kept}")
     manifest = restore(repo, Path(args.archive), replace=args.replace)

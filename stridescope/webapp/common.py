@@ -8,7 +8,6 @@ import re
 import streamlit as st
 
 from metrics.registry import SPECS
-
 from stridescope.passwords import LoginThrottle
 from stridescope.sample_import import importing
 from stridescope.settings import Settings, load_settings
