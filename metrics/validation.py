@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from metrics.analysis import GaitEvent
-
-KINDS = {"IC": "initial_contact", "TO": "toe_off"}
+from metrics.event_io import CODES
 
 
 @dataclass
@@ -55,7 +54,7 @@ class EventErrors:
 def read_event_labels(path: str | Path) -> list[GaitEvent]:
     """Events from a ``*.events.csv`` hand-label file (columns frame, time_s, event, foot_body_side)."""
     with open(path, newline="") as f:
-        return [GaitEvent(r["foot_body_side"], KINDS[r["event"]], int(r["frame"]), float(r["time_s"]))
+        return [GaitEvent(r["foot_body_side"], CODES[r["event"]], int(r["frame"]), float(r["time_s"]))
                 for r in csv.DictReader(f)]
 
 
