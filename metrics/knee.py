@@ -19,7 +19,14 @@ def knee_flexion(xy: np.ndarray, foot: str) -> np.ndarray:
 
 
 def knee_flexion_at_contact(g: Gait, s: StrideTiming) -> float | None:
-    value = float(knee_flexion(g.at(s.contact.initial_contact_s), s.foot))
+    """Knee flexion at initial contact, from the positions before the low-pass and the body fit.
+
+    At landing the knee stops extending and starts flexing; the low-pass rounds that turning point
+    off and read about 1 deg more flexion (eight synthetic side runners at their true contacts:
+    median clip error +4.6 deg filtered and fitted, +3.9 unfiltered; about 2 of it is the 2D
+    projection of a 3D angle, which the exact landmarks show too)."""
+    series = knee_flexion(g.cleaned.unfiltered(g.time_s), s.foot)
+    value = float(np.interp(s.contact.initial_contact_s, g.time_s, series))
     return value if np.isfinite(value) else None
 
 
