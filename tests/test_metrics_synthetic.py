@@ -76,6 +76,19 @@ def test_trunk_lean_change_between_before_and_after_has_the_injected_size(sample
     assert change == pytest.approx(5.0, abs=1.0)  # measured +4.59
 
 
+# Vertical ratio = oscillation / step length, the step being half the stride (the truth's stride length).
+# Measured errors (points): runner +0.62, before -1.25 (its oscillation reads 1.3 cm low), after +0.42;
+# from each stride's first step instead of half the stride they were +1.42, -1.13, +1.43.
+@pytest.mark.parametrize("name", SIDE)
+def test_vertical_ratio_is_recovered_within_1_5_points(samples, name):
+    import numpy as np
+
+    analysis, truth = samples[name]
+    step_m = np.median([s["values"]["stride_length_m"] for s in truth["strides"]]) / 2
+    true_ratio = truth["metrics"]["vertical_oscillation_cm"]["value"] / step_m
+    assert abs(analysis.metrics["vertical_ratio_pct"].value - true_ratio) <= 1.5
+
+
 # Measured errors (spm): side runner +1.35, before -0.13, after +0.23;
 # rear runner +2.38, before -0.22, after +0.22.
 @pytest.mark.parametrize("name", NAMES)
