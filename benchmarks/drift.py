@@ -95,7 +95,8 @@ def drift_rates(results: list[dict], which: str = "drifts") -> dict[str, dict]:
             gains = [r[which][name]["change"] / injected[r["name"]] for r in measured]
             detectable = [r[which][name]["detectable_change"] for r in hit + clean if r[which].get(name)]
             out[name] = {"found": len(found), "injected_runs": len(hit), "false": len(false), "clean_runs": len(clean),
-                         "found_interval": wilson(len(found), len(hit)), "false_interval": wilson(len(false), len(clean)),
+                         "found_interval": wilson(len(found), len(hit)),
+                         "false_interval": wilson(len(false), len(clean)),
                          "injected_change": float(np.median(list(injected.values()))) if hit else None,
                          "measured_change_median": float(np.median(sizes)) if sizes else None,
                          "gain_median": float(np.median(gains)) if gains else None,

@@ -119,7 +119,8 @@ SPECS = [
                label="stride length",
                reference=Reference(None, None, "leg lengths", HEIDERSCHEIT_2011, "Stride length / leg length."),
                accuracy=Accuracy(0.05, WORKING), pixel_scaled=True),
-    MetricSpec("vertical_ratio_pct", "%", "Vertical oscillation / step length (one oscillation per step; on a treadmill the step is "
+    MetricSpec("vertical_ratio_pct", "%",
+               "Vertical oscillation / step length (one oscillation per step; on a treadmill the step is "
                "the belt speed x half the stride time).",
                ("side",), vertical_ratio, _HIPS, ratio_scale=True, label="vertical ratio",
                reference=Reference(
