@@ -11,7 +11,7 @@ treated alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
@@ -65,7 +65,6 @@ class CleanTrack:
     rejected: np.ndarray
     cutoff_hz: float
     max_gap_s: float = 0.12
-    _unfiltered: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def unfiltered(self, time_s: np.ndarray) -> np.ndarray:
         """[n, 33, 2] the positions before the low-pass: swaps repaired, outliers dropped, short gaps
@@ -73,7 +72,7 @@ class CleanTrack:
 
         For a value read at one instant where a joint angle turns (the knee at landing stops extending
         and starts flexing): the low-pass rounds such a turning point off."""
-        if self._unfiltered is None:
+        if getattr(self, "_unfiltered", None) is None:  # a cache, not a field: never saved or compared
             self._unfiltered = fill_gaps(np.where(self.rejected[..., None], np.nan, self.raw_xy), time_s,
                                          self.max_gap_s)[0]
         return self._unfiltered
