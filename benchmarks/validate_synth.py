@@ -29,34 +29,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth.evaluate import DRIFT_WATCH, measure_run  # noqa: E402
+from synth.evaluate import measure_run  # noqa: E402
 from synth.runs import runs  # noqa: E402
 
-
-def drift_rates(results: list[dict], which: str = "drifts") -> dict[str, dict]:
-    """Per watched measure: found (significant, right sign) / injected runs; false / clean runs.
-
-    ``which`` is ``"drifts"`` (detected events) or ``"drifts_true_events"``.
-    """
-    results = [r | {"drifts": r[which]} for r in results]
-    out = {}
-    for view, names in DRIFT_WATCH.items():
-        for name in names:
-            hit = [r for r in results if r["view"] == view and name in r["injected"]]
-            clean = [r for r in results if r["view"] == view and not r["injected"]]
-            sign = {r["name"]: np.sign(r["injected"][name][1] - r["injected"][name][0]) for r in hit}
-            found = [r for r in hit if (d := r["drifts"].get(name)) and d["significant"]
-                     and np.sign(d["change"]) == sign[r["name"]]]
-            false = [r for r in clean if (d := r["drifts"].get(name)) and d["significant"]]
-            sizes = [r["drifts"][name]["change"] for r in hit if r["drifts"].get(name)]
-            detectable = [r["drifts"][name]["detectable_change"] for r in results
-                          if r["view"] == view and r["drifts"].get(name)]
-            injected = [r["injected"][name][1] - r["injected"][name][0] for r in hit]
-            out[name] = {"found": len(found), "injected_runs": len(hit), "false": len(false), "clean_runs": len(clean),
-                         "injected_change": float(np.median(injected)) if injected else None,
-                         "measured_change_median": float(np.median(sizes)) if sizes else None,
-                         "detectable_change_median": float(np.median(detectable)) if detectable else None}
-    return out
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from drift import drift_rates  # noqa: E402
 
 
 def _num(x: float | None) -> str:

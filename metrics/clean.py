@@ -55,6 +55,7 @@ class CleanTrack:
         filled: [n, 33] True where a position was interpolated across a gap.
         rejected: [n, 33] True where a position was discarded as an outlier.
         cutoff_hz: the low-pass cut-off used.
+        max_gap_s: the longest gap filled.
     """
 
     xy: np.ndarray
@@ -63,6 +64,18 @@ class CleanTrack:
     filled: np.ndarray
     rejected: np.ndarray
     cutoff_hz: float
+    max_gap_s: float = 0.12
+
+    def unfiltered(self, time_s: np.ndarray) -> np.ndarray:
+        """[n, 33, 2] the positions before the low-pass: swaps repaired, outliers dropped, short gaps
+        filled (recomputed from ``raw_xy`` and ``rejected``, once).
+
+        For a value read at one instant where a joint angle turns (the knee at landing stops extending
+        and starts flexing): the low-pass rounds such a turning point off."""
+        if getattr(self, "_unfiltered", None) is None:  # a cache, not a field: never saved or compared
+            self._unfiltered = fill_gaps(np.where(self.rejected[..., None], np.nan, self.raw_xy), time_s,
+                                         self.max_gap_s)[0]
+        return self._unfiltered
 
 
 def body_size_px(xy: np.ndarray) -> float:
@@ -270,7 +283,7 @@ def clean(image_xy: np.ndarray, time_s: np.ndarray, cutoff_hz: float | None = No
         repaired, _ = separate_feet(repaired, time_s)
     kept, rejected = reject_outliers(repaired, fps)
     filled_xy, filled = fill_gaps(kept, time_s, max_gap_s)
-    return CleanTrack(lowpass(filled_xy, fps, cutoff), repaired, swapped, filled, rejected, cutoff)
+    return CleanTrack(lowpass(filled_xy, fps, cutoff), repaired, swapped, filled, rejected, cutoff, max_gap_s)
 
 
 def even_grid(time_s: np.ndarray, tolerance: float = 0.2) -> np.ndarray:

@@ -159,8 +159,12 @@ SPECS = [
                "swing-side hip is lower, from its angle in flight (the runner's own neutral; removes camera roll).",
                FRONTAL, pelvic_drop, (LEFT_HIP, RIGHT_HIP),
                title="Contralateral pelvic drop", label="pelvic drop",
-               # On synthetic runners the pose model's hip line follows the true pelvis with a gain of
-               # 0.04-0.15 (correlation < 0.35), even with the hips 105 px apart: low confidence always.
+               # The pose model hardly sees pelvic obliquity. On 11 synthetic rear-view runners its hip line
+               # followed the true one frame by frame with a median gain of 0.08 (|correlation| median 0.1);
+               # an injected 3 -> 9 deg drift read a median change of +0.3 deg over 5 runs (gain 0.05,
+               # benchmarks/drift.py). Nothing else tried recovers it: the shoulder line follows with gain
+               # 0.2 (a trunk signal), the model's 3D hips with an inconsistent sign. Low confidence always:
+               # never a finding, and a drift is declined with that reason.
                max_confidence="low",
                reference=Reference(
                    None, 5.0, "deg", BRAMAH_2018,
@@ -172,6 +176,9 @@ SPECS = [
                detectable_change=_PELVIC_DROP,
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
                growing="pelvic drop", key=True, uses_toe_off=True, plausible=(-20.0, 20.0)),
+    # Clip values land within 3 deg of the synthetic truth, but the pose model follows the knee's frontal
+    # angle with a gain of only about 0.25-0.33 (5 drift runs, benchmarks/drift.py): small true values
+    # read about right, a large collapse or a change over the clip reads smaller than it is.
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle (FPPA) of the stance leg (180 deg minus hip-knee-ankle), "
                "positive when the knee is inside the hip-ankle line. A 2D projection, not 3D knee abduction.",

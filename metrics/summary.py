@@ -60,6 +60,12 @@ MIN_DRIFT = {"deg": 2.0, "cm": 1.5, "% leg": 1.5, "ms": 15.0, "steps/min": 3.0, 
 DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may show a false one by chance
 
 
+def min_drift(spec: MetricSpec) -> float:
+    """The smallest change over a clip :func:`drift` may call a drift: the measure's published
+    detectable change, else :data:`MIN_DRIFT` for its unit."""
+    return spec.detectable_change.value if spec.detectable_change else MIN_DRIFT.get(spec.unit, 0.0)
+
+
 def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
           feet: np.ndarray | None = None, min_strides: int = 8, min_change: float = 0.0) -> dict | None:
     """The measure's linear trend over the clip (fatigue drift), with its size and the detectable change.
@@ -424,9 +430,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
         reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
-        drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]),
-                    min_change=spec.detectable_change.value if spec.detectable_change
-                    else MIN_DRIFT.get(spec.unit, 0.0)),
+        drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec)),
         side_difference=_round(right - left) if both else None,
         uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
                                        g.ground_tilt_deg)),

@@ -76,6 +76,19 @@ def test_trunk_lean_change_between_before_and_after_has_the_injected_size(sample
     assert change == pytest.approx(5.0, abs=1.0)  # measured +4.59
 
 
+# Vertical ratio = oscillation / step length, the step being half the stride (the truth's stride length).
+# Measured errors (points): runner +0.62, before -1.25 (its oscillation reads 1.3 cm low), after +0.42;
+# from each stride's first step instead of half the stride they were +1.42, -1.13, +1.43.
+@pytest.mark.parametrize("name", SIDE)
+def test_vertical_ratio_is_recovered_within_1_5_points(samples, name):
+    import numpy as np
+
+    analysis, truth = samples[name]
+    step_m = np.median([s["values"]["stride_length_m"] for s in truth["strides"]]) / 2
+    true_ratio = truth["metrics"]["vertical_oscillation_cm"]["value"] / step_m
+    assert abs(analysis.metrics["vertical_ratio_pct"].value - true_ratio) <= 1.5
+
+
 # Measured errors (spm): side runner +1.35, before -0.13, after +0.23;
 # rear runner +2.38, before -0.22, after +0.22.
 @pytest.mark.parametrize("name", NAMES)
@@ -173,13 +186,14 @@ def _stride_errors(truth: dict, g, measures: dict) -> dict:
 
 # Largest single-stride error measured on the three side samples from their exact landmarks at the
 # exact events, through cleaning, the body fit and the height scale (deg, cm): foot strike 1.16,
-# overstride 0.54, shank 2.19, hip extension 2.11, knee flexion at contact 4.47 (median +3.2..+4.0:
-# the 2D projection adds ~1.2 and the cleaning's 10 Hz low-pass ~2.3 at this turning point of the
-# knee angle), peak knee flexion 0.70, vertical oscillation 0.54, trunk lean 0.02.
+# overstride 0.54, shank 2.19, hip extension 2.11, knee flexion at contact 3.52 (median +2.0..+2.4:
+# the 2D projection of the 3D knee angle; read from the positions before the low-pass, which added
+# ~1 deg more at this turning point of the knee angle: 4.47 before), peak knee flexion 0.70,
+# vertical oscillation 0.54, trunk lean 0.02.
 # Rear: pelvic drop 0.07, knee FPPA 1.06.  A flipped sign or a doubled value fails.
 DEFINITION_TOLERANCE = {
     "foot_strike_angle_deg": 1.5, "overstride_cm": 1.0, "shank_angle_at_contact_deg": 3.0,
-    "hip_extension_deg": 2.5, "knee_flexion_at_contact_deg": 5.0, "peak_knee_flexion_stance_deg": 1.0,
+    "hip_extension_deg": 2.5, "knee_flexion_at_contact_deg": 4.0, "peak_knee_flexion_stance_deg": 1.0,
     "vertical_oscillation_cm": 0.75, "trunk_lean_deg": 0.1, "pelvic_drop_deg": 0.25, "knee_collapse_deg": 1.5,
 }
 
@@ -344,12 +358,14 @@ LOOK_TARGETS = [
     ("side-100", "stride_length_m", 0.05, False),  # +0.02
     pytest.param("side-100", "knee_flexion_at_contact_deg", 4.0, False,
                  marks=_missed("+13.5 deg: initial contact found ~2 frames off while the knee moves fast")),
-    ("side-100", "knee_flexion_at_contact_deg", 4.0, True),  # +2.81
+    ("side-100", "knee_flexion_at_contact_deg", 4.0, True),  # +1.58 (+2.81 from the low-passed positions)
     pytest.param("side-100", "overstride_cm", 3.0, False, marks=_missed("+8.7 cm at the detected contacts")),
     ("side-100", "overstride_cm", 3.0, True),  # +2.46
     pytest.param("side-100", "foot_strike_angle_deg", 4.0, False, marks=_missed("+6.0 deg")),
     pytest.param("side-100", "foot_strike_angle_deg", 4.0, True,
-                 marks=_missed("+9.3 deg: the pose model's foot still points up at the true contact")),
+                 marks=_missed("+9.3 deg: the pose model's heel-to-toe line is not rigid with the foot: on eight "
+                               "side runners it reads 17-46 deg toes-down at the flat mid-stance and only 4-37 deg "
+                               "less at the true contact (median error +12.8 deg at the true contacts)")),
     ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.71
     pytest.param("rear-100", "pelvic_drop_deg", 1.5, False,
                  marks=_missed("-3.4 deg: the pose model's hip line hardly follows the pelvis (gain 0.08 on "
@@ -363,3 +379,48 @@ def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tole
     errors = looks[run]["errors_true_events" if true_events else "errors"]
     assert measure in errors, f"{run}: {measure} not measured"
     assert abs(errors[measure]) <= tolerance, errors[measure]
+
+
+# --- Fatigue drift through the pose model: a slice of benchmarks/drift.py's runs.  Injected over 8 s
+# (synth.runs.DRIFTS): side trunk lean 4 -> 10 deg and overstride 4 -> 14 cm; rear pelvic drop 3 -> 9 deg
+# and knee collapse 2 -> 8 deg.  Measured change (detected events) in each comment.
+DRIFT_LOOKS = ("side-120-drift", "rear-120-drift")
+POSE_BLIND = ("the pose model's landmarks follow the synthetic {what} with a gain of about {gain} "
+              "(benchmarks/drift.py), so an injected 6 deg change reads {read}")
+
+
+@pytest.fixture(scope="session")
+def drift_looks():
+    """``{run name: measure_run result}`` for the drift slice (renders on first use, about 2-3 min each)."""
+    from synth.evaluate import measure_run
+    from synth.runs import runs
+
+    return {r.name: measure_run(r) for r in runs(n_looks=20, n_drift=1) if r.name in DRIFT_LOOKS}
+
+
+DRIFT_TARGETS = [
+    # (run, measure, drift injected?)
+    ("side-120-drift", "trunk_lean_deg", True),  # +5.05 (injected +6)
+    ("side-120-drift", "overstride_cm", True),  # +9.56 (injected +10)
+    pytest.param("rear-120-drift", "knee_collapse_deg", True, marks=_missed(POSE_BLIND.format(
+        what="knee's frontal-plane angle", gain="0.25", read="-0.83 deg here (+2.41, found, at the true events)"))),
+    pytest.param("rear-120-drift", "pelvic_drop_deg", True, marks=_missed(POSE_BLIND.format(
+        what="pelvic obliquity", gain="0.05", read="-0.01 deg here"))),
+    ("side-100", "trunk_lean_deg", False),  # -0.04
+    ("side-100", "overstride_cm", False),  # -0.79
+    ("rear-100", "pelvic_drop_deg", False),  # -0.35
+    ("rear-100", "knee_collapse_deg", False),  # -0.54
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("run,measure,injected", DRIFT_TARGETS)
+def test_fatigue_drift_is_found_where_injected_and_not_where_absent(looks, drift_looks, run, measure, injected):
+    result = {**looks, **drift_looks}[run]
+    d = result["drifts"].get(measure)
+    assert d is not None, f"{run}: no trend of {measure}"
+    if injected:
+        start, end = result["injected"][measure]
+        assert d["significant"] and (d["change"] > 0) == (end > start), d
+    else:
+        assert not d["significant"], d
