@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from vision.landmarks import LEFT_ANKLE, LEFT_HIP, RIGHT_ANKLE, RIGHT_HIP
+from vision.survey import SURVEY_HZ, Person
 from vision.track import PoseTrack
 
 JUMP = 0.5
@@ -78,9 +79,12 @@ def leg_periodicity(track: PoseTrack, start: int, stop: int) -> float:
     """0..1: how strongly the ankles' separation repeats, at the best lag of a gait cycle."""
     sep = (track.image_xy[start:stop, LEFT_ANKLE, 0] - track.image_xy[start:stop, RIGHT_ANKLE, 0]) \
         / np.maximum(_heights(track)[start:stop], 1)
-    sep = sep[np.isfinite(sep)]
-    fps = track.fps or 30.0
-    lags = np.arange(max(1, int(MIN_CYCLE_S * fps)), int(MAX_CYCLE_S * fps) + 1)
+    return periodicity(sep[np.isfinite(sep)], track.fps or 30.0)
+
+
+def periodicity(sep: np.ndarray, rate_hz: float) -> float:
+    """0..1: the best autocorrelation of ``sep`` (sampled at ``rate_hz``) at a lag of one gait cycle or step."""
+    lags = np.arange(max(1, int(MIN_CYCLE_S * rate_hz)), int(MAX_CYCLE_S * rate_hz) + 1)
     if len(sep) < 2 * lags[0] + 2 or np.std(sep) == 0:
         return 0.0
     sep = sep - sep.mean()
@@ -90,6 +94,16 @@ def leg_periodicity(track: PoseTrack, start: int, stop: int) -> float:
         if np.std(a) and np.std(b):
             best = max(best, float(np.corrcoef(a, b)[0, 1]))
     return best
+
+
+def runner_scores(parts: list[dict], seen: str) -> list[float]:
+    """How much each described body looks like the runner: followed longest (``seen``), a gait rhythm in the
+    legs, travel, size, central; in that order of weight."""
+    longest = max(p[seen] for p in parts) or 1
+    largest = max(p["size"] for p in parts) or 1.0
+    furthest = max(p["travel"] for p in parts) or 1.0
+    return [round(p[seen] / longest + p["leg_periodicity"] + 0.5 * p["size"] / largest
+                  + 0.5 * p["travel"] / furthest + 0.25 * p["centrality"], 3) for p in parts]
 
 
 def _describe(track: PoseTrack, start: int, stop: int) -> dict:
@@ -114,12 +128,8 @@ def keep_runner(track: PoseTrack) -> PoseTrack:
         track.people = {"switches": [], "left_out_frames": []}
         return track
     parts = [_describe(track, a, b) for a, b in runs]
-    longest = max(p["followed_frames"] for p in parts) or 1
-    largest = max(p["size"] for p in parts) or 1.0
-    furthest = max(p["travel"] for p in parts) or 1.0
-    for p in parts:
-        p["score"] = round(p["followed_frames"] / longest + p["leg_periodicity"] + 0.5 * p["size"] / largest
-                           + 0.5 * p["travel"] / furthest + 0.25 * p["centrality"], 3)
+    for p, score in zip(parts, runner_scores(parts, "followed_frames")):
+        p["score"] = score
     runner = max(range(len(parts)), key=lambda k: parts[k]["score"])
     size, rhythm = parts[runner]["size"], parts[runner]["leg_periodicity"]
     left_out = []
@@ -143,5 +153,98 @@ def keep_runner(track: PoseTrack) -> PoseTrack:
         # Unclear: another body that might be running was kept with the runner (the user must look).
         "clear": all(p["like_runner"] for p in parts if p["kept"]),
         "left_out_frames": [[a, b - 1] for a, b in left_out],
+    }
+    return track
+
+
+CLEAR_MARGIN = 0.5
+"""Runner scores closer than this leave the choice of runner to the user."""
+ELSEWHERE = 0.1
+"""Share of the runner's looks where the pose track was not on them above which the runner is followed anew."""
+_REASONS = {"looks": "in view the longest", "leg_periodicity": "the clearest gait rhythm in the legs",
+            "travel": "the furthest travelled", "size": "the largest", "centrality": "the most central"}
+
+
+def describe_person(person: Person, frame_size: tuple[int, int]) -> dict:
+    """Plain facts about one surveyed body: when seen, its legs' rhythm, size, travel, a box to show it by."""
+    w, h = frame_size
+    heights = np.maximum(person.heights, 1.0)
+    rate = 1 / float(np.median(np.diff(person.time_s))) if len(person.time_s) > 1 else 1.0
+    sep = (person.xy[:, LEFT_ANKLE, 0] - person.xy[:, RIGHT_ANKLE, 0]) / heights
+    centres, mid = person.centres, len(person.frames) // 2
+    return {
+        "frames": [int(person.frames[0]), int(person.frames[-1])],
+        "looks": len(person.frames),
+        "leg_periodicity": round(periodicity(sep, rate), 3),
+        "size": round(float(np.median(heights)) / h, 3),
+        "centrality": round(1 - float(np.mean(np.linalg.norm(centres - (w / 2, h / 2), axis=1)))
+                            / (np.hypot(w, h) / 2), 3),
+        "travel": round(float(np.linalg.norm(centres[-1] - centres[0]) / np.hypot(w, h)), 3),
+        "shown_at": {"frame": int(person.frames[mid]), "box": [round(float(v)) for v in person.boxes[mid]]},
+    }
+
+
+def _on(track: PoseTrack, person: Person) -> np.ndarray:
+    """[k] whether the pose track's hips are inside ``person``'s box (with a margin) at each of their looks."""
+    hips = _hips(track)[np.clip(person.frames, 0, track.n_frames - 1)]
+    margin = 0.1 * person.heights[:, None]
+    boxes = person.boxes
+    inside = (hips >= boxes[:, :2] - margin) & (hips <= boxes[:, 2:] + margin)
+    return inside.all(axis=1) & (person.frames < track.n_frames)
+
+
+def _ranges(frames: list[int], step: int) -> list[list[int]]:
+    """Runs of looked-at frames (``step`` apart) as ``[first, last]`` frame ranges."""
+    runs: list[list[int]] = []
+    for f in frames:
+        if runs and f - runs[-1][1] <= step:
+            runs[-1][1] = f + step - 1
+        else:
+            runs.append([f, f + step - 1])
+    return runs
+
+
+def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | None = None,
+                  person: int | None = None, use_cache: bool = True) -> PoseTrack:
+    """The runner's pose track: everyone in view is looked for, the runner chosen (or ``person``, an index
+    into the people found, when the user chose), and followed if the pose track was on someone else.
+
+    What was found and chosen is plain data on ``track.people`` (see :func:`keep_runner`) under
+    ``"candidates"``, ``"chosen"``, ``"chosen_by"`` ("auto" or "user"), ``"choice_clear"``,
+    ``"elsewhere_frames"`` (where the pose track had followed someone else) and ``"refollowed"``.
+    """
+    from vision.model import resolve_model
+    from vision.survey import person_track, survey
+    from vision.video import probe
+
+    info = probe(clip, capture_fps=capture_fps)
+    bundle = resolve_model(model)
+    found = survey(info, bundle, track.source.get("sha256") or "", use_cache=use_cache)
+    if len(found) < 2:
+        track = keep_runner(track)
+        track.people["candidates"] = [describe_person(p, track.frame_size) for p in found]
+        return track
+    parts = [describe_person(p, track.frame_size) for p in found]
+    scores = runner_scores(parts, "looks")
+    for p, score in zip(parts, scores):
+        p["score"] = score
+    best = int(np.argmax(scores))
+    runner_up = max(s for k, s in enumerate(scores) if k != best)
+    chosen = person if person is not None and 0 <= person < len(found) else best
+    on = _on(track, found[chosen])
+    step = max(1, round((info.fps or 30.0) / SURVEY_HZ))
+    elsewhere = [int(f) for f, o in zip(found[chosen].frames, on) if not o]
+    refollow = len(elsewhere) > ELSEWHERE * len(on)
+    if refollow:
+        track = person_track(info, bundle, found[chosen], track, use_cache=use_cache)
+    track = keep_runner(track)
+    track.people |= {
+        "candidates": parts,
+        "chosen": chosen,
+        "chosen_by": "user" if person is not None and chosen == person else "auto",
+        "reasons": [why for key, why in _REASONS.items() if parts[chosen][key] >= max(p[key] for p in parts)],
+        "choice_clear": bool(scores[best] - runner_up >= CLEAR_MARGIN),
+        "elsewhere_frames": _ranges(elsewhere, step) if refollow else [],
+        "refollowed": refollow,
     }
     return track

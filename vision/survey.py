@@ -1,0 +1,216 @@
+"""Everyone in the picture: the pose model run for several people, each followed over the clip.
+
+The pose track follows one person (:mod:`vision.extract`).  To know who else
+is in view, the model is also run with ``num_poses`` > 1 on a few frames a
+second (:data:`SURVEY_HZ`: enough for the legs' rhythm, a third of the cost of
+every frame), and the bodies it finds are joined over time into
+:class:`Person` records by where each was heading (a small tracker: the body
+nearest to where a person was going, at a similar size).  When the runner
+turns out to be someone the pose track did not follow, :func:`person_track`
+runs the model on every frame again and keeps, in each, the body at that
+person's place.  Both passes are cached by clip content, like pose tracks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vision.extract import PoseEstimator
+from vision.model import ModelBundle, cache_dir
+from vision.npz import read_npz, write_npz
+from vision.track import PoseTrack
+from vision.video import VideoInfo, iter_frames
+
+SURVEY_HZ = 10.0
+"""Frames a second looked at for people (a gait cycle lasts 0.6-1.4 s: 6 or more looks a cycle)."""
+MAX_PEOPLE = 4
+MAX_GAP_S = 1.0
+"""A person unseen for longer than this is a new person when someone appears again."""
+MAX_MOVE = 1.0
+"""Furthest a body may be from where its person was heading, in body heights, to be that person."""
+RECENT = 4
+"""Looks a person's heading and height are taken from."""
+SAME_BODY = 0.5
+"""Boxes overlapping more than this (intersection over union) in one frame are one body found twice."""
+MIN_SEEN_S = 0.5
+"""A body seen for less time than this is a flicker of the detector, not a person."""
+VERSION = 1
+"""Part of the cache key: bump when the survey or the tracker changes what they return."""
+
+
+@dataclass
+class Person:
+    """One body followed through the surveyed frames.
+
+    Attributes:
+        frames: [k] decoded frame indices where the body was found.
+        time_s: [k] their times in seconds.
+        xy: [k, 33, 2] its landmarks in pixels there.
+    """
+
+    frames: np.ndarray
+    time_s: np.ndarray
+    xy: np.ndarray
+
+    @property
+    def boxes(self) -> np.ndarray:
+        """[k, 4] ``x0, y0, x1, y1`` around the landmarks."""
+        return np.concatenate([self.xy.min(axis=1), self.xy.max(axis=1)], axis=1)
+
+    @property
+    def centres(self) -> np.ndarray:
+        return (self.xy.min(axis=1) + self.xy.max(axis=1)) / 2
+
+    @property
+    def heights(self) -> np.ndarray:
+        return self.xy[:, :, 1].max(axis=1) - self.xy[:, :, 1].min(axis=1)
+
+    def where(self, frame: int) -> tuple[np.ndarray, float] | None:
+        """Expected centre and height at ``frame`` (between looks), or None if the person is not in view then."""
+        gap = np.min(np.abs(self.frames - frame))
+        if frame < self.frames[0] or frame > self.frames[-1]:
+            step = np.median(np.diff(self.frames)) if len(self.frames) > 1 else 1
+            if gap > step:
+                return None
+        c = self.centres
+        return (np.array([np.interp(frame, self.frames, c[:, 0]), np.interp(frame, self.frames, c[:, 1])]),
+                float(np.interp(frame, self.frames, self.heights)))
+
+
+def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = True) -> list[Person]:
+    """Everyone the model finds in the clip, followed over time (cached by clip content and model)."""
+    key = hashlib.sha256(json.dumps([sha256, bundle.identity, info.capture_fps, SURVEY_HZ, MAX_PEOPLE,
+                                     VERSION]).encode()).hexdigest()[:32]
+    cached = cache_dir() / "people" / f"{key}.npz"
+    if use_cache and cached.is_file():
+        _, arrays = read_npz(cached)
+        frames, times, xy = arrays["frames"], arrays["time_s"], arrays["xy"]
+    else:
+        frames, times, xy = _look(info, bundle)
+        if use_cache:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_npz(cached, {}, {"frames": frames, "time_s": times, "xy": xy})
+    return follow(frames, times, xy, info.capture_fps or info.fps or 30.0)
+
+
+def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every body found on the surveyed frames: ``frames [m]``, ``time_s [m]``, ``xy [m, 33, 2]`` (one row a body)."""
+    step = max(1, round((info.fps or 30.0) / SURVEY_HZ))
+    frames, times, xy = [], [], []
+    with PoseEstimator(bundle, num_poses=MAX_PEOPLE) as estimate:
+        for i, t, rgb in iter_frames(info):
+            if i % step:
+                continue
+            for pose in estimate.all_poses(rgb, t):
+                frames.append(i)
+                times.append(t)
+                xy.append(pose[0])
+    return (np.asarray(frames, np.int64), np.asarray(times, np.float64),
+            np.asarray(xy, np.float32).reshape(-1, 33, 2))
+
+
+def follow(frames: np.ndarray, times: np.ndarray, xy: np.ndarray, fps: float) -> list[Person]:
+    """Join the bodies found frame by frame into people: each body goes to the person it is nearest to,
+    where that person was heading, if at a similar size; the rest start new people. Flickers are dropped."""
+    open_: list[dict] = []
+    done: list[dict] = []
+    for frame in np.unique(frames):
+        rows = _distinct(xy, np.flatnonzero(frames == frame))
+        t = float(times[rows[0]])
+        for p in [p for p in open_ if t - p["t"][-1] > MAX_GAP_S]:
+            open_.remove(p)
+            done.append(p)
+        pairs = sorted((_cost(p, xy[r], t), k, r) for k, p in enumerate(open_) for r in rows)
+        taken_people, taken_rows = set(), set()
+        for cost, k, r in pairs:
+            if cost <= MAX_MOVE and k not in taken_people and r not in taken_rows:
+                taken_people.add(k)
+                taken_rows.add(r)
+                open_[k]["f"].append(int(frame))
+                open_[k]["t"].append(t)
+                open_[k]["xy"].append(xy[r])
+        open_ += [{"f": [int(frame)], "t": [t], "xy": [xy[r]]} for r in rows if r not in taken_rows]
+    people = [Person(np.array(p["f"]), np.array(p["t"]), np.array(p["xy"])) for p in done + open_]
+    return sorted((p for p in people if p.time_s[-1] - p.time_s[0] >= MIN_SEEN_S), key=lambda p: p.frames[0])
+
+
+def _distinct(xy: np.ndarray, rows: np.ndarray) -> list[int]:
+    """``rows`` without bodies that mostly overlap an earlier one: the model sometimes finds one person twice."""
+    kept: list[int] = []
+    for r in rows:
+        if all(_iou(xy[r], xy[k]) < SAME_BODY for k in kept):
+            kept.append(int(r))
+    return kept
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Overlap of the boxes around two sets of landmarks (intersection over union)."""
+    lo, hi = np.maximum(a.min(axis=0), b.min(axis=0)), np.minimum(a.max(axis=0), b.max(axis=0))
+    inter = float(np.prod(np.clip(hi - lo, 0, None)))
+    union = float(np.prod(np.ptp(a, axis=0)) + np.prod(np.ptp(b, axis=0))) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _cost(person: dict, xy: np.ndarray, t: float) -> float:
+    """Distance of a body from where ``person`` was heading at time ``t``, in body heights.
+
+    Heading and height come from the person's last few looks, so one odd pose
+    (two people found as one body, a half body) does not send the person astray.
+    """
+    recent = np.asarray(person["xy"][-RECENT:])
+    centres = (recent.min(axis=1) + recent.max(axis=1)) / 2
+    h = float(np.median(np.ptp(recent[:, :, 1], axis=1))) or 1.0
+    heading = centres[-1]
+    dt = person["t"][-1] - person["t"][-len(recent)]
+    if dt > 0:
+        heading = heading + (centres[-1] - centres[0]) / dt * (t - person["t"][-1])
+    body_h = float(np.ptp(xy[:, 1])) or 1.0
+    if not 0.5 <= body_h / h <= 2.0:
+        return np.inf
+    return float(np.linalg.norm((xy.min(axis=0) + xy.max(axis=0)) / 2 - heading)) / min(h, body_h)
+
+
+def person_track(info: VideoInfo, bundle: ModelBundle, person: Person, like: PoseTrack,
+                 use_cache: bool = True) -> PoseTrack:
+    """The pose track of ``person``: on every frame, the body the model finds at that person's place.
+
+    ``like`` is the clip's ordinary pose track (its times, size and facts are
+    kept).  Frames where the person is not found are missing, so strides
+    there are left out downstream.
+    """
+    key = hashlib.sha256(json.dumps([like.source.get("sha256"), bundle.identity, info.capture_fps, VERSION,
+                                     person.frames.tolist(), np.round(person.centres).tolist()])
+                         .encode()).hexdigest()[:32]
+    cached = cache_dir() / "people" / f"{key}.track.npz"
+    if use_cache and cached.is_file():
+        found = PoseTrack.load(cached)
+    else:
+        found = _track_of(info, bundle, person, like)
+        if use_cache:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            found.save(cached)
+    found.source, found.options = like.source, like.options | {"person_followed": True}
+    return found
+
+
+def _track_of(info: VideoInfo, bundle: ModelBundle, person: Person, like: PoseTrack) -> PoseTrack:
+    track = PoseTrack.empty(like.n_frames, like.frame_size, source=like.source, model=like.model,
+                            options=like.options)
+    track.time_s, track.frame_index = like.time_s.copy(), like.frame_index.copy()
+    with PoseEstimator(bundle, num_poses=MAX_PEOPLE) as estimate:
+        for i, t, rgb in iter_frames(info):
+            expected = person.where(i) if i < track.n_frames else None
+            if expected is None:
+                continue
+            centre, height = expected
+            poses = estimate.all_poses(rgb, t)
+            distance = [np.linalg.norm((p[0].min(axis=0) + p[0].max(axis=0)) / 2 - centre) for p in poses]
+            if distance and min(distance) <= 0.5 * max(height, 1.0):
+                (track.image_xy[i], track.world_xyz[i], track.visibility[i],
+                 track.presence[i]) = poses[int(np.argmin(distance))]
+    return track
