@@ -13,6 +13,7 @@ person's place.  Both passes are cached by clip content, like pose tracks.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from vision.video import VideoInfo, iter_frames
 
 SURVEY_HZ = 10.0
 """Frames a second looked at for people (a gait cycle lasts 0.6-1.4 s: 6 or more looks a cycle)."""
+TILE_EVERY = 5
+"""Every this many looks, the frame is also looked at in tiles, for people too small in the whole frame."""
 MAX_PEOPLE = 4
 MAX_GAP_S = 1.0
 """A person unseen for longer than this is a new person when someone appears again."""
@@ -37,9 +40,11 @@ RECENT = 4
 """Looks a person's heading and height are taken from."""
 SAME_BODY = 0.5
 """Boxes overlapping more than this (intersection over union) in one frame are one body found twice."""
+CROP = 1.6
+"""Side of the square a followed person is looked for in, in their body heights."""
 MIN_SEEN_S = 0.5
 """A body seen for less time than this is a flicker of the detector, not a person."""
-VERSION = 1
+VERSION = 3
 """Part of the cache key: bump when the survey or the tracker changes what they return."""
 
 
@@ -95,26 +100,63 @@ def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = 
         if use_cache:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_npz(cached, {}, {"frames": frames, "time_s": times, "xy": xy})
-    return follow(frames, times, xy, info.capture_fps or info.fps or 30.0)
+    return follow(frames, times, xy)
 
 
 def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every body found on the surveyed frames: ``frames [m]``, ``time_s [m]``, ``xy [m, 33, 2]`` (one row a body)."""
+    """Every body found on the surveyed frames: ``frames [m]``, ``time_s [m]``, ``xy [m, 33, 2]`` (one row a body).
+
+    The model shrinks the whole frame to 224 pixels, where a person far away
+    in a wide frame is too small to be found, so every ``TILE_EVERY``-th look
+    also runs on overlapping square tiles of the frame (each tile with its own
+    estimator, so it keeps following whom it found).
+    """
     step = max(1, round((info.fps or 30.0) / SURVEY_HZ))
+    squares = tiles(info.width, info.height)
     frames, times, xy = [], [], []
-    with PoseEstimator(bundle, num_poses=MAX_PEOPLE) as estimate:
+    with contextlib.ExitStack() as stack:
+        estimate = stack.enter_context(PoseEstimator(bundle, num_poses=MAX_PEOPLE))
+        in_tiles = [stack.enter_context(PoseEstimator(bundle, num_poses=2)) for _ in squares]
         for i, t, rgb in iter_frames(info):
             if i % step:
                 continue
-            for pose in estimate.all_poses(rgb, t):
-                frames.append(i)
-                times.append(t)
-                xy.append(pose[0])
+            found = [pose[0] for pose in estimate.all_poses(rgb, t)]
+            if i % (step * TILE_EVERY) == 0:
+                for (x0, y0, side), tile in zip(squares, in_tiles):
+                    for pose in tile.all_poses(rgb[y0:y0 + side, x0:x0 + side], t):
+                        body = pose[0] + (x0, y0)
+                        if _whole_in_tile(body, (x0, y0, side), (info.width, info.height)):
+                            found.append(body)
+            frames += [i] * len(found)
+            times += [t] * len(found)
+            xy += found
     return (np.asarray(frames, np.int64), np.asarray(times, np.float64),
             np.asarray(xy, np.float32).reshape(-1, 33, 2))
 
 
-def follow(frames: np.ndarray, times: np.ndarray, xy: np.ndarray, fps: float) -> list[Person]:
+def tiles(width: int, height: int) -> list[tuple[int, int, int]]:
+    """``(x0, y0, side)`` of square tiles half overlapping along the frame's long side (none for a square frame)."""
+    side = min(width, height)
+    length = max(width, height)
+    if length < 1.5 * side:
+        return []
+    starts = sorted({*range(0, length - side, side // 2), length - side})
+    return [(s, 0, side) if width > height else (0, s, side) for s in starts]
+
+
+def _whole_in_tile(xy: np.ndarray, tile: tuple[int, int, int], size: tuple[int, int]) -> bool:
+    """Whether a body found in a tile is clear of the tile's inner edges (a body cut there is found whole
+    in the next tile, which overlaps this one by half)."""
+    x0, y0, side = tile
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    margin = 0.02 * side
+    inner_lo = np.array([x0, y0]) > 0
+    inner_hi = np.array([x0 + side, y0 + side]) < np.asarray(size)
+    return not (np.any(inner_lo & (lo < np.array([x0, y0]) + margin))
+                or np.any(inner_hi & (hi > np.array([x0 + side, y0 + side]) - margin)))
+
+
+def follow(frames: np.ndarray, times: np.ndarray, xy: np.ndarray) -> list[Person]:
     """Join the bodies found frame by frame into people: each body goes to the person it is nearest to,
     where that person was heading, if at a similar size; the rest start new people. Flickers are dropped."""
     open_: list[dict] = []
@@ -199,16 +241,22 @@ def person_track(info: VideoInfo, bundle: ModelBundle, person: Person, like: Pos
 
 
 def _track_of(info: VideoInfo, bundle: ModelBundle, person: Person, like: PoseTrack) -> PoseTrack:
+    """Run the model on a square around the person's expected place in each frame (so a far, small person is
+    found at a useful size, and others in the frame do not compete), keeping the body nearest that place."""
     track = PoseTrack.empty(like.n_frames, like.frame_size, source=like.source, model=like.model,
                             options=like.options)
     track.time_s, track.frame_index = like.time_s.copy(), like.frame_index.copy()
-    with PoseEstimator(bundle, num_poses=MAX_PEOPLE) as estimate:
+    w, h = info.width, info.height
+    with PoseEstimator(bundle, num_poses=2) as estimate:
         for i, t, rgb in iter_frames(info):
             expected = person.where(i) if i < track.n_frames else None
             if expected is None:
                 continue
             centre, height = expected
-            poses = estimate.all_poses(rgb, t)
+            side = int(min(max(CROP * height, 96), w, h))
+            x0 = int(np.clip(centre[0] - side / 2, 0, w - side))
+            y0 = int(np.clip(centre[1] - side / 2, 0, h - side))
+            poses = [(xy + (x0, y0), *rest) for xy, *rest in estimate.all_poses(rgb[y0:y0 + side, x0:x0 + side], t)]
             distance = [np.linalg.norm((p[0].min(axis=0) + p[0].max(axis=0)) / 2 - centre) for p in poses]
             if distance and min(distance) <= 0.5 * max(height, 1.0):
                 (track.image_xy[i], track.world_xyz[i], track.visibility[i],
