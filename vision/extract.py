@@ -72,7 +72,8 @@ class PoseEstimator:
                 for lms, world in zip(result.pose_landmarks, result.pose_world_landmarks)]
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _native_stderr_silenced():  # closing logs its own C++ lines too
+            self._landmarker.close()
 
     def __enter__(self):
         return self
