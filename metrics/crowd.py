@@ -33,7 +33,8 @@ def _chosen_note(people: dict) -> list[QualityNote]:
                f"Not measured: {', '.join(others)}.")
     if people.get("elsewhere_frames"):
         message += (f" The pose model had followed someone else in frames {_frames(people['elsewhere_frames'])}; "
-                    "the measured person was followed anew there.")
+                    + ("the measured person was followed anew." if people.get("refollowed")
+                       else "those frames were left out."))
     first, last = chosen["frames"]
     message += (f" The measured person is in view in frames {first}-{last} only; strides outside are not measured."
                 if people.get("refollowed") else "")

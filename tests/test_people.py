@@ -163,6 +163,17 @@ def test_multiperson_demo_measures_the_walker(real_track):
     assert "followed someone else in frames" in note.message
 
 
+def test_picking_the_man_on_the_box_leaves_out_the_frames_where_the_model_was_on_the_walker(real_track):
+    people = follow_runner(real_track(DEMO).copy(), incoming(DEMO)).people
+    man = next(k for k, p in enumerate(people["candidates"]) if p["frames"][0] < 20)
+    track = follow_runner(real_track(DEMO).copy(), incoming(DEMO), person=man)
+    assert not track.people["refollowed"]  # the pose track was on him: kept where it was
+    assert [168, 201] in track.people["elsewhere_frames"]  # ... except on the walker
+    assert track.detected[20:160].all() and not track.detected[168:230].any()
+    (note,) = crowd_notes(track.people)
+    assert "chosen by the user" in note.message and "those frames were left out" in note.message
+
+
 def test_second_player_on_the_pitch_is_reported(real_track):
     # Checked by eye: a second player jogs in on the left, about frames 60-130, a third of the runner's size.
     track = follow_runner(real_track(PITCH).copy(), incoming(PITCH))

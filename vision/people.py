@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from vision.landmarks import LEFT_ANKLE, LEFT_HIP, RIGHT_ANKLE, RIGHT_HIP
-from vision.survey import SURVEY_HZ, Person
+from vision.survey import NEAR, Person
 from vision.track import PoseTrack
 
 JUMP = 0.5
@@ -160,7 +160,8 @@ def keep_runner(track: PoseTrack) -> PoseTrack:
 CLEAR_MARGIN = 0.5
 """Runner scores closer than this leave the choice of runner to the user."""
 ELSEWHERE = 0.1
-"""Share of the runner's looks where the pose track was not on them above which the runner is followed anew."""
+"""Share of the runner's looks where the pose track was not on them above which the runner is followed anew
+(below it, the frames where the track was on someone else are left out)."""
 _REASONS = {"looks": "in view the longest", "leg_periodicity": "the clearest gait rhythm in the legs",
             "travel": "the furthest travelled", "size": "the largest", "centrality": "the most central"}
 
@@ -184,24 +185,20 @@ def describe_person(person: Person, frame_size: tuple[int, int]) -> dict:
     }
 
 
-def _on(track: PoseTrack, person: Person) -> np.ndarray:
-    """[k] whether the pose track's hips are inside ``person``'s box (with a margin) at each of their looks."""
-    hips = _hips(track)[np.clip(person.frames, 0, track.n_frames - 1)]
-    margin = 0.1 * person.heights[:, None]
-    boxes = person.boxes
-    inside = (hips >= boxes[:, :2] - margin) & (hips <= boxes[:, 2:] + margin)
-    return inside.all(axis=1) & (person.frames < track.n_frames)
+def _elsewhere(track: PoseTrack, person: Person) -> np.ndarray:
+    """[n] frames where the pose track holds a body, but not at ``person``'s place (someone else's)."""
+    off = np.zeros(track.n_frames, bool)
+    for i in np.flatnonzero(track.detected):
+        expected = person.where(i)
+        centre = (track.image_xy[i].min(axis=0) + track.image_xy[i].max(axis=0)) / 2
+        off[i] = expected is None or np.linalg.norm(centre - expected[0]) > NEAR * max(expected[1], 1.0)
+    return off
 
 
-def _ranges(frames: list[int], step: int) -> list[list[int]]:
-    """Runs of looked-at frames (``step`` apart) as ``[first, last]`` frame ranges."""
-    runs: list[list[int]] = []
-    for f in frames:
-        if runs and f - runs[-1][1] <= step:
-            runs[-1][1] = f + step - 1
-        else:
-            runs.append([f, f + step - 1])
-    return runs
+def _ranges(mask: np.ndarray) -> list[list[int]]:
+    """Runs of True in ``mask`` as ``[first, last]`` frame ranges."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [[int(a), int(b) - 1] for a, b in zip(edges[::2], edges[1::2])]
 
 
 def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | None = None,
@@ -231,12 +228,15 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
     best = int(np.argmax(scores))
     runner_up = max(s for k, s in enumerate(scores) if k != best)
     chosen = person if person is not None and 0 <= person < len(found) else best
-    on = _on(track, found[chosen])
-    step = max(1, round((info.fps or 30.0) / SURVEY_HZ))
-    elsewhere = [int(f) for f, o in zip(found[chosen].frames, on) if not o]
-    refollow = len(elsewhere) > ELSEWHERE * len(on)
+    elsewhere = _elsewhere(track, found[chosen])
+    looks = found[chosen].frames[found[chosen].frames < track.n_frames]
+    refollow = bool(np.mean(elsewhere[looks] | ~track.detected[looks]) > ELSEWHERE)
     if refollow:
         track = person_track(info, bundle, found[chosen], track, use_cache=use_cache)
+    else:  # the pose track was on this person, but for a few frames on someone else: those are left out
+        track = track.copy()
+        track.image_xy[elsewhere], track.world_xyz[elsewhere] = np.nan, np.nan
+        track.visibility[elsewhere], track.presence[elsewhere] = 0, 0
     track = keep_runner(track)
     track.people |= {
         "candidates": parts,
@@ -244,7 +244,7 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
         "chosen_by": "user" if person is not None and chosen == person else "auto",
         "reasons": [why for key, why in _REASONS.items() if parts[chosen][key] >= max(p[key] for p in parts)],
         "choice_clear": bool(scores[best] - runner_up >= CLEAR_MARGIN),
-        "elsewhere_frames": _ranges(elsewhere, step) if refollow else [],
+        "elsewhere_frames": _ranges(elsewhere),
         "refollowed": refollow,
     }
     return track

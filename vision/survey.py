@@ -40,6 +40,8 @@ RECENT = 4
 """Looks a person's heading and height are taken from."""
 SAME_BODY = 0.5
 """Boxes overlapping more than this (intersection over union) in one frame are one body found twice."""
+NEAR = 0.5
+"""Furthest a body's centre may be from where a person is expected, in body heights, to be that person."""
 CROP = 1.6
 """Side of the square a followed person is looked for in, in their body heights."""
 MIN_SEEN_S = 0.5
@@ -258,7 +260,7 @@ def _track_of(info: VideoInfo, bundle: ModelBundle, person: Person, like: PoseTr
             y0 = int(np.clip(centre[1] - side / 2, 0, h - side))
             poses = [(xy + (x0, y0), *rest) for xy, *rest in estimate.all_poses(rgb[y0:y0 + side, x0:x0 + side], t)]
             distance = [np.linalg.norm((p[0].min(axis=0) + p[0].max(axis=0)) / 2 - centre) for p in poses]
-            if distance and min(distance) <= 0.5 * max(height, 1.0):
+            if distance and min(distance) <= NEAR * max(height, 1.0):
                 (track.image_xy[i], track.world_xyz[i], track.visibility[i],
                  track.presence[i]) = poses[int(np.argmin(distance))]
     return track
