@@ -48,6 +48,13 @@ def page(server):
         browser.close()
 
 
+def settled(page) -> None:
+    """Until the script's run has ended and nothing drawn by an earlier run is left (Streamlit greys those)."""
+    wait_idle(page)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=600_000)
+    wait_idle(page)
+
+
 def test_picking_the_other_person_measures_them_instead(page, server, shots):
     repo = Repository(load_settings({"STRIDESCOPE_DATA": str(server.data_dir)}))
     (session,) = repo.sessions()
@@ -57,21 +64,24 @@ def test_picking_the_other_person_measures_them_instead(page, server, shots):
     before = service.load_analysis(session)
 
     go(page, "Results")
+    settled(page)
+    headline = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     people_panel = page.get_by_text(re.compile(rf"^People in view \({len(found)}\): measured person {walker + 1} "))
     people_panel.click()
     page.get_by_role("img").filter(has=page.locator("xpath=..")).first.wait_for()
     playwright.expect(page.get_by_role("button", name="Measure this person")).to_have_count(len(found) - 1)
     page.get_by_text("Measured", exact=True).wait_for()
-    wait_idle(page)
+    settled(page)
     page.screenshot(path=str(shots / "people-1-found.png"), full_page=True)
 
     buttons = page.get_by_role("button", name="Measure this person")
     buttons.nth(man if man < walker else man - 1).click()  # the measured person has no button
     page.get_by_text(re.compile(rf"^People in view \({len(found)}\): measured person {man + 1} ")).wait_for(
         timeout=600_000)
-    wait_idle(page)
     page.get_by_text(re.compile(rf"Measured: person {man + 1} \(frames [\d-]+\), chosen by the user")).wait_for()
+    settled(page)
     page.screenshot(path=str(shots / "people-2-picked.png"), full_page=True)
+    assert page.locator('[data-testid="stMetricValue"]').all_inner_texts() != headline
 
     (session,) = repo.sessions()
     after = service.load_analysis(session)
