@@ -138,7 +138,8 @@ def test_someone_gone_for_longer_than_a_second_is_a_new_person():
 def test_wide_frames_are_looked_at_in_half_overlapping_square_tiles():
     assert tiles(1280, 720) == [(0, 0, 720), (360, 0, 720), (560, 0, 720)]
     assert tiles(720, 1280) == [(0, 0, 720), (0, 360, 720), (0, 560, 720)]
-    assert tiles(640, 480) == []
+    assert tiles(640, 480) == [] and tiles(1000, 200) == []  # squarish; smaller than the model's input
+    assert len(tiles(8000, 300)) == 5
 
 
 # -- everyone in view: real clips --------------------------------------------------------------------

@@ -31,6 +31,7 @@ SURVEY_HZ = 10.0
 """Frames a second looked at for people (a gait cycle lasts 0.6-1.4 s: 6 or more looks a cycle)."""
 TILE_EVERY = 5
 """Every this many looks, the frame is also looked at in tiles, for people too small in the whole frame."""
+MIN_TILE, MAX_TILES = 256, 5
 MAX_PEOPLE = 4
 MAX_GAP_S = 1.0
 """A person unseen for longer than this is a new person when someone appears again."""
@@ -137,12 +138,14 @@ def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray,
 
 
 def tiles(width: int, height: int) -> list[tuple[int, int, int]]:
-    """``(x0, y0, side)`` of square tiles half overlapping along the frame's long side (none for a square frame)."""
+    """``(x0, y0, side)`` of square tiles overlapping by half (or less, at most ``MAX_TILES``) along the frame's
+    long side; none for a squarish frame, or one smaller than the model's input, where tiles find no one more."""
     side = min(width, height)
     length = max(width, height)
-    if length < 1.5 * side:
+    if length < 1.5 * side or side < MIN_TILE:
         return []
-    starts = sorted({*range(0, length - side, side // 2), length - side})
+    stride = max(side // 2, -(-(length - side) // (MAX_TILES - 1)))
+    starts = sorted({*range(0, length - side, stride), length - side})
     return [(s, 0, side) if width > height else (0, s, side) for s in starts]
 
 
