@@ -19,7 +19,7 @@ from vision.extract import pose_track
 from vision.people import follow_runner
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; stages: "pose", "metrics", "write"."""
+"""Called as ``progress(stage, done, total)``; stages: "pose", "people", "metrics", "write"."""
 
 STRIDES_FILE = "strides.csv"
 __all__ = ["ANALYSIS_FILE", "GAIT_FILE", "POSE_FILE", "STRIDES_FILE", "Analysed", "analyze_clip"]
@@ -56,7 +56,8 @@ def analyze_clip(
     track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256, workers=workers,
                        progress=lambda done, total: report("pose", done, total))
     # Everyone in view is looked for; the runner's frames are kept, followed anew if the model was on someone else.
-    track = follow_runner(track, clip, model=model, capture_fps=capture_fps, person=person)
+    track = follow_runner(track, clip, model=model, capture_fps=capture_fps, person=person,
+                          progress=lambda done, total: report("people", done, total))
     if recorded_path is not None:
         track.source["path"] = str(recorded_path)
     events = None if events_csv is None else read_events_csv(events_csv, track.time_s)

@@ -23,6 +23,8 @@ capture-quality notes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from vision.landmarks import LEFT_ANKLE, LEFT_HIP, RIGHT_ANKLE, RIGHT_HIP
@@ -202,7 +204,8 @@ def _ranges(mask: np.ndarray) -> list[list[int]]:
 
 
 def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | None = None,
-                  person: int | None = None, use_cache: bool = True) -> PoseTrack:
+                  person: int | None = None, use_cache: bool = True,
+                  progress: Callable[[int, int], None] | None = None) -> PoseTrack:
     """The runner's pose track: everyone in view is looked for, the runner chosen (or ``person``, an index
     into the people found, when the user chose), and followed if the pose track was on someone else.
 
@@ -216,7 +219,7 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
 
     info = probe(clip, capture_fps=capture_fps)
     bundle = resolve_model(model)
-    found = survey(info, bundle, track.source.get("sha256") or "", use_cache=use_cache)
+    found = survey(info, bundle, track.source.get("sha256") or "", use_cache=use_cache, progress=progress)
     if len(found) < 2:
         track = keep_runner(track)
         track.people["candidates"] = [describe_person(p, track.frame_size) for p in found]

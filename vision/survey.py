@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,10 @@ class Person:
                 float(np.interp(frame, self.frames, self.heights)))
 
 
-def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = True) -> list[Person]:
-    """Everyone the model finds in the clip, followed over time (cached by clip content and model)."""
+def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = True,
+           progress: Callable[[int, int], None] | None = None) -> list[Person]:
+    """Everyone the model finds in the clip, followed over time (cached by clip content and model);
+    ``progress(frames_done, frames_total)`` is called as the clip is looked through."""
     key = hashlib.sha256(json.dumps([sha256, bundle.identity, info.capture_fps, SURVEY_HZ, MAX_PEOPLE,
                                      VERSION]).encode()).hexdigest()[:32]
     cached = cache_dir() / "people" / f"{key}.npz"
@@ -99,14 +102,15 @@ def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = 
         _, arrays = read_npz(cached)
         frames, times, xy = arrays["frames"], arrays["time_s"], arrays["xy"]
     else:
-        frames, times, xy = _look(info, bundle)
+        frames, times, xy = _look(info, bundle, progress)
         if use_cache:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_npz(cached, {}, {"frames": frames, "time_s": times, "xy": xy})
     return follow(frames, times, xy)
 
 
-def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _look(info: VideoInfo, bundle: ModelBundle,
+          progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every body found on the surveyed frames: ``frames [m]``, ``time_s [m]``, ``xy [m, 33, 2]`` (one row a body).
 
     The model shrinks the whole frame to 224 pixels, where a person far away
@@ -123,6 +127,8 @@ def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray,
         for i, t, rgb in iter_frames(info):
             if i % step:
                 continue
+            if progress:
+                progress(i, info.n_frames)
             found = [pose[0] for pose in estimate.all_poses(rgb, t)]
             if i % (step * TILE_EVERY) == 0:
                 for (x0, y0, side), tile in zip(squares, in_tiles):
@@ -133,6 +139,8 @@ def _look(info: VideoInfo, bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray,
             frames += [i] * len(found)
             times += [t] * len(found)
             xy += found
+    if progress:
+        progress(info.n_frames, info.n_frames)
     return (np.asarray(frames, np.int64), np.asarray(times, np.float64),
             np.asarray(xy, np.float32).reshape(-1, 33, 2))
 
