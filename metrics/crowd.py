@@ -1,4 +1,4 @@
-"""Capture notes when more than one person is in view: who was measured, why, which frames (see :mod:`vision.people`)."""
+"""Capture notes when several people are in view: who was measured, why, which frames (see :mod:`vision.people`)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 from metrics.crowd import crowd_notes
 from tests.conftest import incoming
 from vision.people import follow_runner, keep_runner, stretches
-from vision.survey import tiles, follow
+from vision.survey import follow, tiles
 from vision.track import PoseTrack
 
 
