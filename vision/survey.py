@@ -27,9 +27,9 @@ from vision.npz import read_npz, write_npz
 from vision.track import PoseTrack
 from vision.video import VideoInfo, iter_frames
 
-SURVEY_HZ = 10.0
+SURVEY_HZ = 6.0
 """Frames a second looked at for people (a gait cycle lasts 0.6-1.4 s: 6 or more looks a cycle)."""
-TILE_EVERY = 5
+TILE_EVERY = 3
 """Every this many looks, the frame is also looked at in tiles, for people too small in the whole frame."""
 MIN_TILE, MAX_TILES = 256, 5
 MAX_PEOPLE = 4
@@ -94,7 +94,7 @@ def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = 
            progress: Callable[[int, int], None] | None = None) -> list[Person]:
     """Everyone the model finds in the clip, followed over time (cached by clip content and model);
     ``progress(frames_done, frames_total)`` is called as the clip is looked through."""
-    key = hashlib.sha256(json.dumps([sha256, bundle.identity, info.capture_fps, SURVEY_HZ, MAX_PEOPLE,
+    key = hashlib.sha256(json.dumps([sha256, bundle.identity, info.capture_fps, SURVEY_HZ, TILE_EVERY, MAX_PEOPLE,
                                      VERSION]).encode()).hexdigest()[:32]
     cached = cache_dir() / "people" / f"{key}.npz"
     if use_cache and cached.is_file():
