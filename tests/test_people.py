@@ -7,6 +7,7 @@ import pytest
 
 from metrics.crowd import crowd_notes
 from tests.conftest import incoming
+from vision.errors import InputError
 from vision.people import follow_runner, keep_runner, stretches
 from vision.survey import follow, tiles
 from vision.track import PoseTrack
@@ -197,6 +198,11 @@ def test_the_user_can_have_the_other_player_measured(real_track):
     hips = (track.image_xy[seen, 23, 0] + track.image_xy[seen, 24, 0]) / 2
     assert np.all(hips < 450)  # on the left, where he jogs (the runner is at x 630-800)
     assert "chosen by the user" in crowd_notes(track.people)[0].message
+
+
+def test_a_person_not_found_cannot_be_picked(real_track):
+    with pytest.raises(InputError, match="there is no person 3 to measure; 2 people were found in view"):
+        follow_runner(real_track(PITCH).copy(), incoming(PITCH), person=2)
 
 
 def test_a_runner_alone_is_left_as_the_pose_model_followed_them(real_track):

@@ -24,9 +24,11 @@ capture-quality notes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from vision.errors import InputError
 from vision.landmarks import LEFT_ANKLE, LEFT_HIP, RIGHT_ANKLE, RIGHT_HIP
 from vision.survey import NEAR, Person
 from vision.track import PoseTrack
@@ -220,6 +222,9 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
     info = probe(clip, capture_fps=capture_fps)
     bundle = resolve_model(model)
     found = survey(info, bundle, track.source.get("sha256") or "", use_cache=use_cache, progress=progress)
+    if person is not None and not 0 <= person < max(len(found), 1):
+        raise InputError(f"{Path(info.path).name}: there is no person {person + 1} to measure; "
+                         f"{len(found) or 1} {'people were' if len(found) > 1 else 'person was'} found in view")
     if len(found) < 2:
         track = keep_runner(track)
         track.people["candidates"] = [describe_person(p, track.frame_size) for p in found]
@@ -230,7 +235,7 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
         p["score"] = score
     best = int(np.argmax(scores))
     runner_up = max(s for k, s in enumerate(scores) if k != best)
-    chosen = person if person is not None and 0 <= person < len(found) else best
+    chosen = best if person is None else person
     elsewhere = _elsewhere(track, found[chosen])
     looks = found[chosen].frames[found[chosen].frames < track.n_frames]
     refollow = bool(np.mean(elsewhere[looks] | ~track.detected[looks]) > ELSEWHERE)
