@@ -36,19 +36,23 @@ MAX_PEOPLE = 4
 MAX_GAP_S = 1.0
 """A person unseen for longer than this is a new person when someone appears again."""
 MAX_MOVE = 1.0
-"""Furthest a body may be from where its person was heading, in body heights, to be that person."""
+"""Furthest a body may be from where its person was heading, in body sizes (box diagonals), to be that person."""
+SIZE_RATIO = 2.5
+"""Most a body's size may differ (either way) from its person's recent size to be that person."""
+OVERLAP_S = 0.35
+"""Longest two pieces of one person's track may overlap in time and still be joined (two looks at 6 a second)."""
 RECENT = 4
 """Looks a person's heading and height are taken from."""
-SAME_BODY = 0.5
-"""Boxes overlapping more than this (intersection over union) in one frame are one body found twice."""
+SAME_BODY = 0.6
+"""Boxes in one frame the smaller of which lies this much inside the other are one body found twice."""
 NEAR = 0.5
-"""Furthest a body's centre may be from where a person is expected, in body heights, to be that person."""
+"""Furthest a body's centre may be from where a person is expected, in body sizes, to be that person."""
 CROP = 1.6
-"""Side of the square a followed person is looked for in, in their body heights."""
+"""Side of the square a followed person is looked for in, in their body sizes."""
 MIN_SEEN_S = 0.5
 """A body seen for less time than this is a flicker of the detector, not a person."""
 VERSION = 3
-"""Part of the cache key: bump when the survey or the tracker changes what they return."""
+"""Part of the cache keys: bump when the looks or a followed person's track change (not for the tracker)."""
 
 
 @dataclass
@@ -75,11 +79,16 @@ class Person:
         return (self.xy.min(axis=1) + self.xy.max(axis=1)) / 2
 
     @property
+    def sizes(self) -> np.ndarray:
+        """[k] diagonal of the box: steadier than the height while a runner crouches, rises, leans."""
+        return np.hypot(*(self.xy.max(axis=1) - self.xy.min(axis=1)).T)
+
+    @property
     def heights(self) -> np.ndarray:
         return self.xy[:, :, 1].max(axis=1) - self.xy[:, :, 1].min(axis=1)
 
     def where(self, frame: int) -> tuple[np.ndarray, float] | None:
-        """Expected centre and height at ``frame`` (between looks), or None if the person is not in view then."""
+        """Expected centre and size at ``frame`` (between looks), or None if the person is not in view then."""
         gap = np.min(np.abs(self.frames - frame))
         if frame < self.frames[0] or frame > self.frames[-1]:
             step = np.median(np.diff(self.frames)) if len(self.frames) > 1 else 1
@@ -87,7 +96,7 @@ class Person:
                 return None
         c = self.centres
         return (np.array([np.interp(frame, self.frames, c[:, 0]), np.interp(frame, self.frames, c[:, 1])]),
-                float(np.interp(frame, self.frames, self.heights)))
+                float(np.interp(frame, self.frames, self.sizes)))
 
 
 def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = True,
@@ -170,7 +179,8 @@ def _whole_in_tile(xy: np.ndarray, tile: tuple[int, int, int], size: tuple[int, 
 
 def follow(frames: np.ndarray, times: np.ndarray, xy: np.ndarray) -> list[Person]:
     """Join the bodies found frame by frame into people: each body goes to the person it is nearest to,
-    where that person was heading, if at a similar size; the rest start new people. Flickers are dropped."""
+    where that person was heading, if at a similar size; the rest start new people. Pieces of one person's
+    track are joined (:func:`_stitched`); flickers are dropped."""
     open_: list[dict] = []
     done: list[dict] = []
     for frame in np.unique(frames):
@@ -189,44 +199,74 @@ def follow(frames: np.ndarray, times: np.ndarray, xy: np.ndarray) -> list[Person
                 open_[k]["t"].append(t)
                 open_[k]["xy"].append(xy[r])
         open_ += [{"f": [int(frame)], "t": [t], "xy": [xy[r]]} for r in rows if r not in taken_rows]
-    people = [Person(np.array(p["f"]), np.array(p["t"]), np.array(p["xy"])) for p in done + open_]
+    people = [Person(np.array(p["f"]), np.array(p["t"]), np.array(p["xy"])) for p in _stitched(done + open_)]
     return sorted((p for p in people if p.time_s[-1] - p.time_s[0] >= MIN_SEEN_S), key=lambda p: p.frames[0])
 
 
+def _stitched(people: list[dict]) -> list[dict]:
+    """Pieces of one person's track joined: a person first seen within ``MAX_GAP_S`` of another's last look
+    (or up to ``OVERLAP_S`` before it), near where that one was heading, at a similar size, is that one (lost
+    by the tracker, or found as two part-bodies for a moment, say while a sprinter rises and speeds up); with
+    no competitor for the join, twice the usual distance is allowed."""
+    joined: list[dict] = []
+    for p in sorted(people, key=lambda p: p["t"][0]):
+        t0 = p["t"][0]
+        ended = [q for q in joined if q["t"][0] < t0 and q["t"][-1] - OVERLAP_S <= t0 <= q["t"][-1] + MAX_GAP_S]
+        costs = [_cost(_before(q, t0), p["xy"][0], t0) for q in ended]
+        if costs and min(costs) <= 2 * MAX_MOVE:
+            q = ended[int(np.argmin(costs))]
+            q |= {k: _before(q, t0)[k] + p[k] for k in ("f", "t", "xy")}  # from t0 on, the newer piece
+        else:
+            joined.append(p)
+    return joined
+
+
+def _before(person: dict, t: float) -> dict:
+    """``person``'s looks before time ``t``."""
+    n = int(np.searchsorted(person["t"], t))
+    return {k: person[k][:n] for k in ("f", "t", "xy")}
+
+
 def _distinct(xy: np.ndarray, rows: np.ndarray) -> list[int]:
-    """``rows`` without bodies that mostly overlap an earlier one: the model sometimes finds one person twice."""
+    """``rows`` without bodies that mostly overlap an earlier one: the model sometimes finds one person twice
+    (also as part of a body: a crouched runner's legs and trunk)."""
     kept: list[int] = []
     for r in rows:
-        if all(_iou(xy[r], xy[k]) < SAME_BODY for k in kept):
+        if all(_overlap(xy[r], xy[k]) < SAME_BODY for k in kept):
             kept.append(int(r))
     return kept
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    """Overlap of the boxes around two sets of landmarks (intersection over union)."""
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """How much of the smaller of the boxes around two sets of landmarks lies in the other (0..1)."""
     lo, hi = np.maximum(a.min(axis=0), b.min(axis=0)), np.minimum(a.max(axis=0), b.max(axis=0))
     inter = float(np.prod(np.clip(hi - lo, 0, None)))
-    union = float(np.prod(np.ptp(a, axis=0)) + np.prod(np.ptp(b, axis=0))) - inter
-    return inter / union if union > 0 else 0.0
+    smaller = min(float(np.prod(np.ptp(a, axis=0))), float(np.prod(np.ptp(b, axis=0))))
+    return inter / smaller if smaller > 0 else 0.0
+
+
+def _size(xy: np.ndarray) -> float:
+    """Diagonal of the box around a body's landmarks (see :attr:`Person.sizes`)."""
+    return float(np.hypot(*np.ptp(xy, axis=0))) or 1.0
 
 
 def _cost(person: dict, xy: np.ndarray, t: float) -> float:
-    """Distance of a body from where ``person`` was heading at time ``t``, in body heights.
+    """Distance of a body from where ``person`` was heading at time ``t``, in body sizes.
 
-    Heading and height come from the person's last few looks, so one odd pose
+    Heading and size come from the person's last few looks, so one odd pose
     (two people found as one body, a half body) does not send the person astray.
     """
     recent = np.asarray(person["xy"][-RECENT:])
     centres = (recent.min(axis=1) + recent.max(axis=1)) / 2
-    h = float(np.median(np.ptp(recent[:, :, 1], axis=1))) or 1.0
+    size = float(np.median([_size(b) for b in recent]))
     heading = centres[-1]
     dt = person["t"][-1] - person["t"][-len(recent)]
     if dt > 0:
         heading = heading + (centres[-1] - centres[0]) / dt * (t - person["t"][-1])
-    body_h = float(np.ptp(xy[:, 1])) or 1.0
-    if not 0.5 <= body_h / h <= 2.0:
+    body = _size(xy)
+    if not 1 / SIZE_RATIO <= body / size <= SIZE_RATIO:
         return np.inf
-    return float(np.linalg.norm((xy.min(axis=0) + xy.max(axis=0)) / 2 - heading)) / min(h, body_h)
+    return float(np.linalg.norm((xy.min(axis=0) + xy.max(axis=0)) / 2 - heading)) / min(size, body)
 
 
 def person_track(info: VideoInfo, bundle: ModelBundle, person: Person, like: PoseTrack,
