@@ -29,7 +29,8 @@ def _chosen_note(people: dict) -> list[QualityNote]:
     chosen, others = found[k], [person_label(j, p) for j, p in enumerate(found) if j != k]
     why = ("chosen by the user" if people.get("chosen_by") == "user"
            else "chosen as the runner: " + (", ".join(people.get("reasons") or []) or "the best overall"))
-    message = (f"{len(found)} people were found in view. Measured: {person_label(k, chosen)}, {why}. "
+    message = (f"{len(found)} people were found in view (or shapes the pose model took for people). "
+               f"Measured: {person_label(k, chosen)}, {why}. "
                f"Not measured: {', '.join(others)}.")
     if people.get("elsewhere_frames"):
         message += (f" The pose model had followed someone else in frames {_frames(people['elsewhere_frames'])}; "
@@ -39,7 +40,8 @@ def _chosen_note(people: dict) -> list[QualityNote]:
     message += (f" The measured person is in view in frames {first}-{last} only; strides outside are not measured."
                 if people.get("refollowed") else "")
     if people.get("chosen_by") != "user" and not people.get("choice_clear", True):
-        message += " Another person looks nearly as much like the runner: check the replay, or pick the person."
+        message += (" Another person looks nearly as much like the runner: check the replay, or pick the person "
+                    "to measure (in the app: Results, People in view).")
     return [QualityNote("other_people", message, "warning" if people.get("chosen_by") != "user" else "info")]
 
 

@@ -41,6 +41,8 @@ SIZE_RATIO = 2.5
 """Most a body's size may differ (either way) from its person's recent size to be that person."""
 OVERLAP_S = 0.35
 """Longest two pieces of one person's track may overlap in time and still be joined (two looks at 6 a second)."""
+EDGE_LOOKS = 3
+"""How many looks' time a person is still expected in view before their first look and after their last."""
 RECENT = 4
 """Looks a person's heading and height are taken from."""
 SAME_BODY = 0.6
@@ -88,15 +90,18 @@ class Person:
         return self.xy[:, :, 1].max(axis=1) - self.xy[:, :, 1].min(axis=1)
 
     def where(self, frame: int) -> tuple[np.ndarray, float] | None:
-        """Expected centre and size at ``frame`` (between looks), or None if the person is not in view then."""
-        gap = np.min(np.abs(self.frames - frame))
-        if frame < self.frames[0] or frame > self.frames[-1]:
-            step = np.median(np.diff(self.frames)) if len(self.frames) > 1 else 1
-            if gap > step:
-                return None
-        c = self.centres
-        return (np.array([np.interp(frame, self.frames, c[:, 0]), np.interp(frame, self.frames, c[:, 1])]),
-                float(np.interp(frame, self.frames, self.sizes)))
+        """Expected centre and size at ``frame``: between looks, or up to ``EDGE_LOOKS`` looks before the
+        first or after the last, carried on at the speed it came or went with; None if not in view then."""
+        c, sizes = self.centres, self.sizes
+        if self.frames[0] <= frame <= self.frames[-1]:
+            return (np.array([np.interp(frame, self.frames, c[:, 0]), np.interp(frame, self.frames, c[:, 1])]),
+                    float(np.interp(frame, self.frames, sizes)))
+        step = float(np.median(np.diff(self.frames))) if len(self.frames) > 1 else 1.0
+        edge, inner = (0, 1) if frame < self.frames[0] else (-1, -2)
+        if abs(frame - self.frames[edge]) > EDGE_LOOKS * step:
+            return None
+        velocity = (c[edge] - c[inner]) / (self.frames[edge] - self.frames[inner]) if len(self.frames) > 1 else 0
+        return c[edge] + velocity * (frame - self.frames[edge]), float(sizes[edge])
 
 
 def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = True,
