@@ -411,7 +411,8 @@ def people_in_view(session: SessionInfo) -> dict:
 
 
 def person_thumbnails(clip: Path, people: dict, width: int = 360) -> list[np.ndarray]:
-    """One picture per person found: the frame they are shown at, their box drawn, ``width`` pixels wide."""
+    """One picture per person found: the frame they are shown at, around them, their box drawn (green: the
+    measured one), ``width`` pixels wide."""
     from PIL import Image, ImageDraw
 
     wanted = {p["shown_at"]["frame"] for p in people["candidates"]}
@@ -424,9 +425,16 @@ def person_thumbnails(clip: Path, people: dict, width: int = 360) -> list[np.nda
     pictures = []
     for k, p in enumerate(people["candidates"]):
         image = Image.fromarray(frames[p["shown_at"]["frame"]])
+        x0, y0, x1, y1 = p["shown_at"]["box"]
         colour = (0, 170, 0) if k == people["chosen"] else (230, 120, 0)
-        ImageDraw.Draw(image).rectangle(p["shown_at"]["box"], outline=colour, width=max(3, image.width // 200))
-        pictures.append(np.asarray(image.resize((width, round(image.height * width / image.width)))))
+        ImageDraw.Draw(image).rectangle((x0, y0, x1, y1), outline=colour, width=max(3, image.width // 300))
+        # Around the person, with enough of the scene to tell where they are: 4:3, at least half the frame high.
+        h = min(max(2.0 * (y1 - y0), 0.5 * image.height), image.height)
+        w = min(4 / 3 * h, image.width)
+        left = min(max((x0 + x1) / 2 - w / 2, 0), image.width - w)
+        top = min(max((y0 + y1) / 2 - h / 2, 0), image.height - h)
+        crop = image.crop((round(left), round(top), round(left + w), round(top + h)))
+        pictures.append(np.asarray(crop.resize((width, round(crop.height * width / crop.width)))))
     return pictures
 
 

@@ -72,6 +72,7 @@ def test_picking_the_other_person_measures_them_instead(page, server, shots):
     playwright.expect(page.get_by_role("button", name="Measure this person")).to_have_count(len(found) - 1)
     page.get_by_text("Measured", exact=True).wait_for()
     settled(page)
+    page.wait_for_timeout(1000)  # the expander's opening animation
     page.screenshot(path=str(shots / "people-1-found.png"), full_page=True)
 
     buttons = page.get_by_role("button", name="Measure this person")
