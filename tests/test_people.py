@@ -238,3 +238,16 @@ def test_strides_never_cross_the_frames_left_out(real_track):
 
     analysis = analyze_track(keep_runner(real_track("hato72_sprintstart_side_b13.mp4").copy()))
     assert all((s.next_initial_contact_frame or s.initial_contact_frame) < 317 for s in analysis.strides)
+
+
+@pytest.mark.shared
+@pytest.mark.model
+def test_the_command_line_measures_the_person_asked_for_or_names_the_problem(tmp_path, capsys):
+    from stridescope.cli import main
+
+    assert main(["analyze", str(incoming(PITCH)), "-o", str(tmp_path / "a"), "--person", "2"]) == 0
+    assert "Measured: person 2 (frames 60-132), chosen by the user" in capsys.readouterr().out
+    assert main(["analyze", str(incoming(PITCH)), "-o", str(tmp_path / "b"), "--person", "3"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"stridescope: {PITCH}: there is no person 3 to measure; 2 people were found in view"
+    assert not (tmp_path / "b").exists()  # nothing written
