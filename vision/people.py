@@ -166,7 +166,7 @@ CLEAR_MARGIN = 0.5
 ELSEWHERE = 0.1
 """Share of the runner's looks where the pose track was not on them above which the runner is followed anew
 (below it, the frames where the track was on someone else are left out)."""
-_REASONS = {"looks": "in view the longest", "leg_periodicity": "the clearest gait rhythm in the legs",
+_REASONS = {"seen_s": "in view the longest", "leg_periodicity": "the clearest gait rhythm in the legs",
             "travel": "the furthest travelled", "size": "the largest", "centrality": "the most central"}
 
 
@@ -180,6 +180,7 @@ def describe_person(person: Person, frame_size: tuple[int, int]) -> dict:
     return {
         "frames": [int(person.frames[0]), int(person.frames[-1])],
         "looks": len(person.frames),
+        "seen_s": round(float(person.time_s[-1] - person.time_s[0]), 2),
         "leg_periodicity": round(periodicity(sep, rate), 3),
         "size": round(float(np.median(heights)) / h, 3),
         "centrality": round(1 - float(np.mean(np.linalg.norm(centres - (w / 2, h / 2), axis=1)))
@@ -230,7 +231,7 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
         track.people["candidates"] = [describe_person(p, track.frame_size) for p in found]
         return track
     parts = [describe_person(p, track.frame_size) for p in found]
-    scores = runner_scores(parts, "looks")
+    scores = runner_scores(parts, "seen_s")
     for p, score in zip(parts, scores):
         p["score"] = score
     best = int(np.argmax(scores))

@@ -47,6 +47,9 @@ RECENT = 4
 """Looks a person's heading and height are taken from."""
 SAME_BODY = 0.6
 """Boxes in one frame the smaller of which lies this much inside the other are one body found twice."""
+SAME_PLACE = 0.3
+"""Bodies in one frame whose centres are closer than this, in body sizes, are one body found twice (a narrow
+side-on box and a wider one of the same walker overlap little)."""
 NEAR = 0.5
 """Furthest a body's centre may be from where a person is expected, in body sizes, to be that person."""
 CROP = 1.6
@@ -119,7 +122,17 @@ def survey(info: VideoInfo, bundle: ModelBundle, sha256: str, use_cache: bool = 
         if use_cache:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_npz(cached, {}, {"frames": frames, "time_s": times, "xy": xy})
-    return follow(frames, times, xy)
+    inside = np.array([_in_frame(body, info.width, info.height) for body in xy], bool)
+    return follow(frames[inside], times[inside], xy[inside])
+
+
+def _in_frame(xy: np.ndarray, width: int, height: int) -> bool:
+    """Whether at least half of the box around a body lies in the picture (the model also "finds" bodies
+    mostly outside it, at the edges: those are not people that can be measured)."""
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    area = float(np.prod(hi - lo))
+    inside = float(np.prod(np.clip(np.minimum(hi, (width, height)) - np.maximum(lo, 0), 0, None)))
+    return area > 0 and inside >= 0.5 * area
 
 
 def _look(info: VideoInfo, bundle: ModelBundle,
@@ -233,13 +246,19 @@ def _before(person: dict, t: float) -> dict:
 
 
 def _distinct(xy: np.ndarray, rows: np.ndarray) -> list[int]:
-    """``rows`` without bodies that mostly overlap an earlier one: the model sometimes finds one person twice
-    (also as part of a body: a crouched runner's legs and trunk)."""
+    """``rows`` without bodies that mostly overlap an earlier one or stand at its place: the model sometimes
+    finds one person twice (also as part of a body: a crouched runner's legs and trunk)."""
     kept: list[int] = []
     for r in rows:
-        if all(_overlap(xy[r], xy[k]) < SAME_BODY for k in kept):
+        if all(_overlap(xy[r], xy[k]) < SAME_BODY and _apart(xy[r], xy[k]) > SAME_PLACE for k in kept):
             kept.append(int(r))
     return kept
+
+
+def _apart(a: np.ndarray, b: np.ndarray) -> float:
+    """Distance between the centres of two bodies, in the larger one's size."""
+    centre = lambda xy: (xy.min(axis=0) + xy.max(axis=0)) / 2  # noqa: E731
+    return float(np.linalg.norm(centre(a) - centre(b))) / max(_size(a), _size(b))
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:

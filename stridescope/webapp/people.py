@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics.crowd import person_label
 from stridescope import session_service as service
+from stridescope.pipeline import POSE_FILE
 from stridescope.storage import Repository, SessionInfo
 from stridescope.webapp.common import failure_message, progress_bar
 
@@ -15,9 +16,15 @@ def _thumbnails(clip: str, people: dict) -> list:
     return service.person_thumbnails(clip, people)
 
 
+# Keyed by the stored pose file (named by its content), as the Results page keys its analysis.
+@st.cache_data(max_entries=16)
+def _people(pose_file: str, _session: SessionInfo) -> dict:
+    return service.people_in_view(_session)
+
+
 def show(repo: Repository, session: SessionInfo) -> None:
     """An expander with each person found; open at once when who the runner is was not clear."""
-    people = service.people_in_view(session)
+    people = _people(str(session.file(POSE_FILE)), session)
     if not people:
         return
     found, chosen = people["candidates"], people["chosen"]
