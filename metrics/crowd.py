@@ -36,9 +36,9 @@ def _chosen_note(people: dict) -> list[QualityNote]:
         message += (f" The pose model had followed someone else in frames {_frames(people['elsewhere_frames'])}; "
                     + ("the measured person was followed anew." if people.get("refollowed")
                        else "those frames were left out."))
-    first, last = chosen["frames"]
-    message += (f" The measured person is in view in frames {first}-{last} only; strides outside are not measured."
-                if people.get("refollowed") else "")
+    if people.get("refollowed") and people.get("measured_frames"):
+        first, last = people["measured_frames"]
+        message += f" The measured person was found in frames {first}-{last} only; strides outside are not measured."
     if people.get("chosen_by") != "user" and not people.get("choice_clear", True):
         message += (" Another person looks nearly as much like the runner: check the replay, or pick the person "
                     "to measure (in the app: Results, People in view).")

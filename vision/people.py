@@ -255,5 +255,7 @@ def follow_runner(track: PoseTrack, clip, *, model=None, capture_fps: float | No
         "choice_clear": bool(scores[best] - runner_up >= CLEAR_MARGIN),
         "elsewhere_frames": _ranges(elsewhere),
         "refollowed": refollow,
+        # Where the measured person's landmarks are, after following them anew or leaving frames out.
+        "measured_frames": [int(i) for i in np.flatnonzero(track.detected)[[0, -1]]] if track.detected.any() else [],
     }
     return track
