@@ -16,10 +16,10 @@ from metrics.measure import Analysed, analyze, write_strides_csv
 from metrics.review import reviewed_analysis
 from reports.report import ANALYSIS_FILE, GAIT_FILE, POSE_FILE
 from vision.extract import pose_track
-from vision.people import keep_runner
+from vision.people import follow_runner
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; stages: "pose", "metrics", "write"."""
+"""Called as ``progress(stage, done, total)``; stages: "pose", "people", "metrics", "write"."""
 
 STRIDES_FILE = "strides.csv"
 __all__ = ["ANALYSIS_FILE", "GAIT_FILE", "POSE_FILE", "STRIDES_FILE", "Analysed", "analyze_clip"]
@@ -39,6 +39,7 @@ def analyze_clip(
     recorded_path: str | Path | None = None,
     workers: int = 1,
     events_csv: str | Path | None = None,
+    person: int | None = None,
 ) -> Analysed:
     """Analyse ``clip`` and write its files into ``out_dir`` (created if needed); return its gait and analysis.
 
@@ -48,11 +49,15 @@ def analyze_clip(
     ``workers`` > 1 runs the pose model on that many processes (:mod:`vision.parallel`).
     With ``events_csv`` (:mod:`metrics.event_io` format) its events are used instead of detected
     ones; a bad file raises :class:`metrics.event_io.EventsError` before anything is written.
+    ``person`` measures that person of the people found in view (an index into
+    ``track.people["candidates"]``) instead of the one chosen as the runner.
     """
     report = progress or (lambda stage, done, total: None)
     track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256, workers=workers,
                        progress=lambda done, total: report("pose", done, total))
-    track = keep_runner(track)  # a track that jumped to another person keeps only the runner's frames
+    # Everyone in view is looked for; the runner's frames are kept, followed anew if the model was on someone else.
+    track = follow_runner(track, clip, model=model, capture_fps=capture_fps, person=person,
+                          progress=lambda done, total: report("people", done, total))
     if recorded_path is not None:
         track.source["path"] = str(recorded_path)
     events = None if events_csv is None else read_events_csv(events_csv, track.time_s)

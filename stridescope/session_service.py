@@ -392,3 +392,65 @@ def _write_quick(analysis: Analysis, gait: Gait, review: EventReview, out: Path)
 def _store(repo: Repository, session: SessionInfo, work: Path, analysis: Analysis, keep: dict[str, str]) -> None:
     first, *later = repo.analysis_ids(session.id)
     repo.add_analysis(session.id, work, analysis_meta(analysis), keep=keep, replaces=later)
+
+
+# -- several people in view: who is measured --------------------------------------------------------------
+#
+# The pose track of a session says who was found in view and who was measured (``PoseTrack.people``,
+# see :func:`vision.people.follow_runner`).  When the user picks another person, the clip is analysed
+# again for that person and stored as a newer analysis of the session (beside ``person.json``, the
+# choice), as an event correction is; going back to the automatic analysis undoes it.
+
+PERSON_FILE = "person.json"
+
+
+def people_in_view(session: SessionInfo) -> dict:
+    """Who was found in view and who was measured (``candidates``, ``chosen``, ...; empty if one person)."""
+    people = session_track(session).people
+    return people if len(people.get("candidates") or []) > 1 else {}
+
+
+def person_thumbnails(clip: Path, people: dict, width: int = 360) -> list[np.ndarray]:
+    """One picture per person found: the frame they are shown at, around them, their box drawn (green: the
+    measured one), ``width`` pixels wide."""
+    from PIL import Image, ImageDraw
+
+    wanted = {p["shown_at"]["frame"] for p in people["candidates"]}
+    frames = {}
+    for i, _, rgb in iter_frames(probe(clip)):
+        if i in wanted:
+            frames[i] = rgb
+            if len(frames) == len(wanted):
+                break
+    pictures = []
+    for k, p in enumerate(people["candidates"]):
+        image = Image.fromarray(frames[p["shown_at"]["frame"]])
+        x0, y0, x1, y1 = p["shown_at"]["box"]
+        colour = (0, 170, 0) if k == people["chosen"] else (230, 120, 0)
+        ImageDraw.Draw(image).rectangle((x0, y0, x1, y1), outline=colour, width=max(3, image.width // 300))
+        # Around the person, with enough of the scene to tell where they are: 4:3, at least half the frame high.
+        h = min(max(2.0 * (y1 - y0), 0.5 * image.height), image.height)
+        w = min(4 / 3 * h, image.width)
+        left = min(max((x0 + x1) / 2 - w / 2, 0), image.width - w)
+        top = min(max((y0 + y1) / 2 - h / 2, 0), image.height - h)
+        crop = image.crop((round(left), round(top), round(left + w), round(top + h)))
+        pictures.append(np.asarray(crop.resize((width, round(crop.height * width / crop.width)))))
+    return pictures
+
+
+def measure_person(repo: Repository, session: SessionInfo, person: int,
+                   progress: StageProgress | None = None) -> SessionInfo:
+    """Analyse the session's clip again for ``person`` (an index into the people found) and store it as the
+    session's newer analysis, with its reports; return the session as stored."""
+    clip = load_analysis(session).clip
+    capture_fps = clip.get("capture_fps") if clip.get("capture_fps_source") == "user" else None
+    with repo.workspace() as work:
+        gait, analysis = analyze_clip(
+            session.clip_path, work, view=session.view_requested, treadmill_speed_kmh=session.treadmill_speed_kmh,
+            height_cm=session.height_cm, capture_fps=capture_fps, progress=progress,
+            recorded_path=session.clip_path, workers=os.cpu_count() or 1, person=person)
+        _write_reports(analysis, gait, work, session.clip_path, session.athlete_name, progress)
+        (work / PERSON_FILE).write_text(json.dumps({"person": person, "at": datetime.now(UTC).isoformat()}))
+        first, *later = repo.analysis_ids(session.id)
+        repo.add_analysis(session.id, work, analysis_meta(analysis), replaces=later)
+    return repo.session(session.id)

@@ -40,6 +40,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
 
 from stridescope import migrations
@@ -304,21 +305,28 @@ class Repository:
             try:
                 clip_sha, clip_bytes = self._put(clip, added, clip_sha256)
                 stored = self._put_folder(out_dir, added)
-                with Session(self.engine) as db, db.begin():
-                    athlete = self._athlete(db, new.athlete_name)
-                    session = GaitSession(
-                        athlete=athlete, clip_sha256=clip_sha, clip_label=new.clip_label[:255],
-                        clip_bytes=clip_bytes, view_requested=new.view_requested,
-                        treadmill_speed_kmh=new.treadmill_speed_kmh, height_cm=new.height_cm,
-                        capture_fps=new.capture_fps, notes=new.notes,
-                    )
-                    session.analyses.append(AnalysisRecord(
-                        model=meta.model, code_version=meta.code_version, software=meta.software,
-                        view_kind=meta.view_kind, summary=meta.summary, files=stored,
-                    ))
-                    db.add(session)
-                    db.flush()
-                    return session.id
+                for attempt in range(2):
+                    try:
+                        with Session(self.engine) as db, db.begin():
+                            session = GaitSession(
+                                athlete=self._athlete(db, new.athlete_name), clip_sha256=clip_sha,
+                                clip_label=new.clip_label[:255], clip_bytes=clip_bytes,
+                                view_requested=new.view_requested, treadmill_speed_kmh=new.treadmill_speed_kmh,
+                                height_cm=new.height_cm, capture_fps=new.capture_fps, notes=new.notes,
+                            )
+                            session.analyses.append(AnalysisRecord(
+                                model=meta.model, code_version=meta.code_version, software=meta.software,
+                                view_kind=meta.view_kind, summary=meta.summary, files=stored,
+                            ))
+                            db.add(session)
+                            db.flush()
+                            return session.id
+                    except IntegrityError:
+                        # Another process (another app server on the same database) created this new
+                        # athlete in the meantime: the name is unique, so try again and find theirs.
+                        if attempt:
+                            raise
+                        stored = [StoredFile(role=f.role, sha256=f.sha256, size=f.size) for f in stored]
             except BaseException:
                 self._remove_unreferenced(added)
                 raise

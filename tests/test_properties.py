@@ -239,3 +239,34 @@ def test_a_cut_or_damaged_clip_is_read_or_refused_by_name(tmp_path_factory, clip
         data[int(where * len(data))] = value
     path.write_bytes(bytes(data[:max(1, int(len(data) * (1 - cut)))] if cut > 0.5 else data))
     read_all(path)
+
+
+# -- the people tracker ------------------------------------------------------------------------------------
+
+@st.composite
+def bodies_found(draw):
+    """What the survey may hand the tracker: 0-5 bodies a look, anywhere, any size (even a point), any times."""
+    n_looks = draw(st.integers(0, 40))
+    rows = []
+    for look in range(n_looks):
+        for _ in range(draw(st.integers(0, 5))):
+            centre = draw(st.tuples(st.floats(-500, 3000), st.floats(-500, 3000)))
+            size = draw(st.sampled_from([0.0, 1.0, 40.0, 300.0, 2000.0]))
+            rows.append((3 * look, np.asarray(centre) + np.linspace(-size / 2, size / 2, 33)[:, None]))
+    frames = np.array([f for f, _ in rows], np.int64)
+    xy = np.array([b for _, b in rows], np.float32).reshape(-1, 33, 2)
+    return frames, frames / draw(st.sampled_from([1.0, 30.0, 240.0])), xy
+
+
+@given(bodies_found())
+@examples(150)
+def test_the_people_tracker_gives_each_body_to_at_most_one_person_in_time_order(found):
+    from vision.survey import follow
+
+    frames, times, xy = found
+    people = follow(frames, times, xy)
+    used = sum(len(p.frames) for p in people)
+    assert used <= len(frames)
+    for p in people:
+        assert np.all(np.diff(p.frames) > 0) and len(p.frames) == len(p.xy) == len(p.time_s)
+        assert p.where(int(p.frames[0])) is not None

@@ -234,3 +234,27 @@ def test_sessions_stored_at_the_same_moment_are_all_intact(repo):
         s = repo.session(sid)
         assert s.clip_path.read_bytes() == b"the same clip"
         assert all(p.is_file() for p in s.files.values())
+
+
+def _store_in_another_process(data_dir: str, database_url: str, k: int, start) -> int:
+    """One app process storing a session for the athlete "Runner" (run by ``test_..._in_two_processes``)."""
+    repo = Repository(load_settings({"STRIDESCOPE_DATA": data_dir, "STRIDESCOPE_DB_URL": database_url}))
+    with repo.workspace() as work:
+        clip, out = analysis_output(work, f"clip {k}".encode(), marker=str(k))
+        start.wait()
+        return repo.add_session(NewSession("Runner", "run.mp4"), clip, out, META)
+
+
+def test_the_same_new_athlete_stored_by_several_processes_at_once_is_one_athlete(settings, repo):
+    """Four app processes (say two servers on one PostgreSQL) create the athlete "Runner" at the same moment."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, ProcessPoolExecutor(4, mp_context=context) as pool:
+        start = manager.Barrier(4)
+        args = (str(settings.data_dir), settings.database_url)
+        ids = list(pool.map(_store_in_another_process, *zip(*[(*args, k, start) for k in range(4)])))
+    assert len(set(ids)) == 4
+    (athlete,) = repo.athletes()
+    assert (athlete.name, athlete.n_sessions) == ("Runner", 4)

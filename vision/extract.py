@@ -34,13 +34,13 @@ class PoseEstimator:
     One estimator follows one clip: VIDEO mode needs increasing timestamps.
     """
 
-    def __init__(self, bundle: ModelBundle):
+    def __init__(self, bundle: ModelBundle, num_poses: int = 1):
         from mediapipe.tasks.python import BaseOptions, vision
 
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(bundle.path)),
             running_mode=vision.RunningMode.VIDEO,
-            num_poses=1,
+            num_poses=num_poses,
         )
         with _native_stderr_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -49,6 +49,11 @@ class PoseEstimator:
 
     def __call__(self, rgb: np.ndarray, time_s: float):
         """Landmarks of the frame: ``(xy_px [33,2], world [33,3], visibility, presence)`` or None."""
+        found = self.all_poses(rgb, time_s)
+        return found[0] if found else None
+
+    def all_poses(self, rgb: np.ndarray, time_s: float) -> list[tuple]:
+        """Landmarks of every person found in the frame (up to ``num_poses``), each as ``__call__`` gives them."""
         import mediapipe as mp
 
         # Timestamps must strictly increase; slow-motion times can be < 1 ms apart.
@@ -59,18 +64,16 @@ class PoseEstimator:
         with contextlib.nullcontext() if self._warmed_up else _native_stderr_silenced():
             result = self._landmarker.detect_for_video(image, ms)
         self._warmed_up = True
-        if not result.pose_landmarks:
-            return None
         h, w = rgb.shape[:2]
-        lms = result.pose_landmarks[0]
-        xy = np.array([(p.x * w, p.y * h) for p in lms], np.float32)
-        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], np.float32)
-        vis = np.array([p.visibility or 0.0 for p in lms], np.float32)
-        pres = np.array([p.presence or 0.0 for p in lms], np.float32)
-        return xy, world, vis, pres
+        return [(np.array([(p.x * w, p.y * h) for p in lms], np.float32),
+                 np.array([(p.x, p.y, p.z) for p in world], np.float32),
+                 np.array([p.visibility or 0.0 for p in lms], np.float32),
+                 np.array([p.presence or 0.0 for p in lms], np.float32))
+                for lms, world in zip(result.pose_landmarks, result.pose_world_landmarks)]
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _native_stderr_silenced():  # closing logs its own C++ lines too
+            self._landmarker.close()
 
     def __enter__(self):
         return self

@@ -32,6 +32,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--events", metavar="EVENTS.csv",
                         help="use these initial contacts and toe-offs instead of detecting them "
                              "(columns frame, time_s, event IC/TO, foot_body_side left/right)")
+    parser.add_argument("--person", type=int, metavar="N",
+                        help="measure person N of those the capture notes say were found in view, "
+                             "instead of the one chosen as the runner")
 
 
 class _Stages:
@@ -98,7 +101,7 @@ def run(args) -> int:
     _, analysis = analyze_clip(args.clip, out, view=args.view, treadmill_speed_kmh=args.treadmill_speed,
                             height_cm=args.height, capture_fps=args.capture_fps, model=args.model,
                             progress=_Stages(), workers=max(1, args.workers),
-                            events_csv=args.events)
+                            events_csv=args.events, person=None if args.person is None else args.person - 1)
     print(summary(analysis))
     print_slow_motion_hint(analysis)
     print(f"\nwritten: {out / ANALYSIS_FILE}, {out / GAIT_FILE}, {out / STRIDES_FILE}")

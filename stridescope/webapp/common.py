@@ -97,6 +97,7 @@ def how_to_give(needs: list[str]) -> str:
 # Stage names of the pipeline and reports, as a progress bar says them.
 STAGE_NAMES = {
     "pose": "Finding the runner in each frame",
+    "people": "Looking for everyone in view",
     "metrics": "Measuring each stride",
     "write": "Writing the measures",
     "replay": "Drawing the annotated replay",

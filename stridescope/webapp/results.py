@@ -12,7 +12,7 @@ from stridescope import session_service as service
 from stridescope.pipeline import ANALYSIS_FILE
 from stridescope.slow_motion import slow_motion_found
 from stridescope.storage import Repository, SessionInfo
-from stridescope.webapp import review
+from stridescope.webapp import people, review
 from stridescope.webapp.common import KEY_METRICS, fitted, go_to, plain, session_picker, table
 from stridescope.webapp.notes import note_text
 
@@ -42,6 +42,7 @@ def show(repo: Repository) -> None:
     session = session_picker(sessions, "Session", key="results_session")
     analysis = _analysis(str(session.file(ANALYSIS_FILE)), session)
     _header(session, analysis)
+    people.show(repo, session)
     _findings(analysis)
     _headline(analysis)
     sections = {
