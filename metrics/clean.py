@@ -12,6 +12,7 @@ treated alike.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ from vision.landmarks import (
     RIGHT_SHOULDER,
 )
 
+STEP_VARIATION = 0.1  # step-to-step variation of the step time a leg's pose is matched within
 # A whole leg below the hip, as the model swaps it in side view (the hips themselves stay put).
 LEG_JOINTS = ((LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX), (RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX))
 FEET = ((LEFT_KNEE, (LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX)),
@@ -117,7 +119,7 @@ def repair_swaps(xy: np.ndarray, switch_cost: float = 0.15) -> tuple[np.ndarray,
 
 def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | None = None,
                      switch_cost: float = 0.5, exchange_cost: float = 0.05,
-                     max_runs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     max_jitter: float = 2.0, max_runs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Side view: undo runs of frames where the model gave one whole leg's labels to the other leg.
 
     Seen from the side, just after the swinging far leg passes the stance leg,
@@ -130,7 +132,8 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
       :mod:`metrics.periodicity` finds the step period by).  A frame costs,
       per hypothesis "as detected" / "exchanged", how far its left leg lies
       from the right leg a step away and its right leg from the left one
-      (torso lengths, mean over joints, the best of the step period +-1 frame);
+      (torso lengths, mean over joints, the best lag within 10 % of the step period:
+      steps vary);
     - continuity: a leg cannot jump.  Going from one frame to the next costs
       the distance its joints move under the two frames' labels.
 
@@ -141,7 +144,10 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
     look exchanged too, so only the proposed run that lowers the total cost
     most is exchanged, and the search repeats on the repaired track until no
     run is proposed (at most ``max_runs``): once a true swap is undone, its
-    neighbours a step away look right again.  Without a step period the track
+    neighbours a step away look right again.  A run is only proposed if it is
+    shorter than a step and, as detected, its legs move between frames at
+    most ``max_jitter`` times as far as the clip's median movement (a model
+    that lost the legs makes them jitter; exchanging a run of that mends nothing).  Without a step period the track
     is returned unchanged.
 
     Returns the repaired positions and the [n] mask of exchanged frames.
@@ -157,16 +163,28 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
     step = step_period_s * (n - 1) / (time_s[-1] - time_s[0])
     left, right = (list(j) for j in LEG_JOINTS)
     for _ in range(max_runs if max_runs is not None else n):
-        pose = (xy - np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)) / body_size_px(xy)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # frames without hips: NaN, judged by nobody
+            pelvis = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)
+        pose = (xy - pelvis) / body_size_px(xy)
         legs = np.stack([pose[:, left + right], pose[:, right + left]], 1)  # [n, state, joints, 2]
         cost = np.stack([_leg_step_cost(legs[:, s], legs[:, 0], step) for s in (0, 1)], 1) + [0.0, exchange_cost]
         jump = np.linalg.norm(legs[1:, None, :] - legs[:-1, :, None], axis=-1)  # [n-1, from, to, joints]
         seen = np.isfinite(jump)
         transition = np.where(seen, jump, 0).sum(-1) / np.maximum(seen.sum(-1), 1) + switch_cost * (1 - np.eye(2))
-        proposed = _runs(_viterbi_two_states(cost, transition) == 1)
+        moving = transition[:, 0, 0]  # how far the legs move between frames, as detected
+        typical = float(np.median(moving)) if len(moving) else 0.0
+        # A swap starts after one crossing of the legs and is undone before the next, a step later;
+        # inside it the swapped legs move as smoothly as anywhere.  Where they jitter the model has
+        # lost the legs (a run it keeps exchanging frame by frame) and exchanging the run helps nothing.
+        proposed = [(start, stop) for start, stop in _runs(_viterbi_two_states(cost, transition) == 1)
+                    if stop - start < step and (stop - start < 2 or np.median(moving[start:stop - 1])
+                                                <= max_jitter * typical)]
         if not proposed:
             break
         start, stop = max(proposed, key=lambda run: _exchange_gain(cost, transition, *run))
+        if _exchange_gain(cost, transition, start, stop) <= 0:
+            break
         xy[start:stop, left + right] = xy[start:stop, right + left]
         swapped[start:stop] ^= True
     return xy, swapped
@@ -186,14 +204,15 @@ def _exchange_gain(cost: np.ndarray, transition: np.ndarray, start: int, stop: i
 
 def _leg_step_cost(legs: np.ndarray, reference: np.ndarray, step: float) -> np.ndarray:
     """[n] how far ``legs`` [n, 2k, 2] (left joints, then right) lie from ``reference``'s other leg a
-    step away (mean over joints; mean of the earlier and later step, each the best of its lag +-1
-    frame); 0 where nothing is comparable."""
+    step away (mean over joints; mean of the earlier and later step, each the best lag within
+    ``STEP_VARIATION`` of the step, at least +-1 frame); 0 where nothing is comparable."""
     n, k = len(legs), legs.shape[1] // 2
     other = np.concatenate([reference[:, k:], reference[:, :k]], axis=1)
     sides = []
     for sign in (-1, 1):
         best = np.full(n, np.inf)
-        for lag in sign * (int(round(step)) + np.arange(-1, 2)):
+        spread = max(1, int(round(STEP_VARIATION * step)))
+        for lag in sign * (int(round(step)) + np.arange(-spread, spread + 1)):
             shifted = np.full_like(other, np.nan)
             shifted[max(-lag, 0):n - max(lag, 0)] = other[max(lag, 0):n + min(lag, 0)]
             d = np.linalg.norm(legs - shifted, axis=-1)
