@@ -162,11 +162,12 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
         return xy, swapped
     step = step_period_s * (n - 1) / (time_s[-1] - time_s[0])
     left, right = (list(j) for j in LEG_JOINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without hips: NaN, judged by nobody
+        pelvis = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)  # hips are never exchanged
+        scale = body_size_px(xy)
     for _ in range(max_runs if max_runs is not None else n):
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # frames without hips: NaN, judged by nobody
-            pelvis = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)
-        pose = (xy - pelvis) / body_size_px(xy)
+        pose = (xy - pelvis) / scale
         legs = np.stack([pose[:, left + right], pose[:, right + left]], 1)  # [n, state, joints, 2]
         cost = np.stack([_leg_step_cost(legs[:, s], legs[:, 0], step) for s in (0, 1)], 1) + [0.0, exchange_cost]
         jump = np.linalg.norm(legs[1:, None, :] - legs[:-1, :, None], axis=-1)  # [n-1, from, to, joints]
