@@ -147,7 +147,8 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
     neighbours a step away look right again.  A run is only proposed if it is
     shorter than a step and, as detected, its legs move between frames at
     most ``max_jitter`` times as far as the clip's median movement (a model
-    that lost the legs makes them jitter; exchanging a run of that mends nothing).  Without a step period the track
+    that lost the legs makes them jitter; exchanging a run of that mends nothing),
+    and not touching the clip's ends (where the labels are seen to snap only once).  Without a step period the track
     is returned unchanged.
 
     Returns the repaired positions and the [n] mask of exchanged frames.
@@ -179,7 +180,7 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
         # inside it the swapped legs move as smoothly as anywhere.  Where they jitter the model has
         # lost the legs (a run it keeps exchanging frame by frame) and exchanging the run helps nothing.
         proposed = [(start, stop) for start, stop in _runs(_viterbi_two_states(cost, transition) == 1)
-                    if stop - start < step and (stop - start < 2 or np.median(moving[start:stop - 1])
+                    if 0 < start and stop < n and stop - start < step and (stop - start < 2 or np.median(moving[start:stop - 1])
                                                 <= max_jitter * typical)]
         if not proposed:
             break
