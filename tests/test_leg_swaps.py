@@ -115,7 +115,7 @@ def test_side_104_knee_labels_follow_the_true_legs_after_cleaning(side_104):
     true = np.array(truth["landmarks"]["image_xy_px"], float)
     detected = _knee_swapped_share(track.image_xy, true)
     cleaned = clean(track.image_xy, track.time_s, side_view=True)
-    assert detected > 0.1  # the model's swaps are there to repair (measured 0.16)
+    assert detected > 0.1  # the model's swaps are there to repair (measured 0.175)
     # measured 0.011: the last swap runs into the clip's end, where the labels snap only once (left as seen)
     assert _knee_swapped_share(cleaned.raw_xy, true) <= 0.02
 
