@@ -20,6 +20,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import median_filter
 from scipy.signal import butter, filtfilt
 
+from metrics.legs import LEGS
 from metrics.periodicity import step_period
 from vision.landmarks import (
     LEFT_ANKLE,
@@ -38,7 +39,7 @@ from vision.landmarks import (
 
 STEP_VARIATION = 0.1  # step-to-step variation of the step time a leg's pose is matched within
 # A whole leg below the hip, as the model swaps it in side view (the hips themselves stay put).
-LEG_JOINTS = ((LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX), (RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX))
+LEG_JOINTS = tuple((leg.knee, leg.ankle, leg.heel, leg.toe) for leg in LEGS.values())
 FEET = ((LEFT_KNEE, (LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX)),
         (RIGHT_KNEE, (RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX)))
 
@@ -180,8 +181,8 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
         # inside it the swapped legs move as smoothly as anywhere.  Where they jitter the model has
         # lost the legs (a run it keeps exchanging frame by frame) and exchanging the run helps nothing.
         proposed = [(start, stop) for start, stop in _runs(_viterbi_two_states(cost, transition) == 1)
-                    if 0 < start and stop < n and stop - start < step and (stop - start < 2 or np.median(moving[start:stop - 1])
-                                                <= max_jitter * typical)]
+                    if 0 < start and stop < n and stop - start < step
+                    and (stop - start < 2 or np.median(moving[start:stop - 1]) <= max_jitter * typical)]
         if not proposed:
             break
         start, stop = max(proposed, key=lambda run: _exchange_gain(cost, transition, *run))

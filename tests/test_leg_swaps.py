@@ -103,9 +103,12 @@ def side_104():
 def _knee_swapped_share(xy: np.ndarray, true: np.ndarray) -> float:
     """Share of frames whose knees lie clearly nearer the other leg's true knee (legs apart)."""
     left, right = LEGS["left"].knee, LEGS["right"].knee
-    same = np.linalg.norm(xy[:, left] - true[:, left], axis=-1) + np.linalg.norm(xy[:, right] - true[:, right], axis=-1)
-    cross = np.linalg.norm(xy[:, left] - true[:, right], axis=-1) + np.linalg.norm(xy[:, right] - true[:, left], axis=-1)
-    apart = np.linalg.norm(true[:, left] - true[:, right], axis=-1)
+    def dist(a, b):
+        return np.linalg.norm(a - b, axis=-1)
+
+    same = dist(xy[:, left], true[:, left]) + dist(xy[:, right], true[:, right])
+    cross = dist(xy[:, left], true[:, right]) + dist(xy[:, right], true[:, left])
+    apart = dist(true[:, left], true[:, right])
     return float(np.mean((cross < same - 0.1 * np.median(apart)) & (apart > 0.3 * np.median(apart))))
 
 
