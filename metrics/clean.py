@@ -120,7 +120,7 @@ def repair_swaps(xy: np.ndarray, switch_cost: float = 0.15) -> tuple[np.ndarray,
 
 def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | None = None,
                      switch_cost: float = 0.5, exchange_cost: float = 0.05,
-                     max_jitter: float = 2.0, max_runs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     max_jitter: float = 2.0, max_rounds: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Side view: undo runs of frames where the model gave one whole leg's labels to the other leg.
 
     Seen from the side, just after the swinging far leg passes the stance leg,
@@ -143,9 +143,10 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
     ties (legs crossing) keep the detected labels.  A model that swaps at the
     same phase every stride makes every frame a step from an exchanged one
     look exchanged too, so only the proposed run that lowers the total cost
-    most is exchanged, and the search repeats on the repaired track until no
-    run is proposed (at most ``max_runs``): once a true swap is undone, its
-    neighbours a step away look right again.  A run is only proposed if it is
+    most is exchanged (with any others a step and a half or more from it), and
+    the search repeats on the repaired track until no run is proposed (at most
+    ``max_rounds``): once a true swap is undone, its neighbours a step away
+    look right again.  A run is only proposed if it is
     shorter than a step and, as detected, its legs move between frames at
     most ``max_jitter`` times as far as the clip's median movement (a model
     that lost the legs makes them jitter; exchanging a run of that mends nothing),
@@ -168,7 +169,7 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without hips: NaN, judged by nobody
         pelvis = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)  # hips are never exchanged
         scale = body_size_px(xy)
-    for _ in range(max_runs if max_runs is not None else n):
+    for _ in range(max_rounds if max_rounds is not None else n):
         pose = (xy - pelvis) / scale
         legs = np.stack([pose[:, left + right], pose[:, right + left]], 1)  # [n, state, joints, 2]
         cost = np.stack([_leg_step_cost(legs[:, s], legs[:, 0], step) for s in (0, 1)], 1) + [0.0, exchange_cost]
@@ -185,11 +186,18 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
                     and (stop - start < 2 or np.median(moving[start:stop - 1]) <= max_jitter * typical)]
         if not proposed:
             break
-        start, stop = max(proposed, key=lambda run: _exchange_gain(cost, transition, *run))
-        if _exchange_gain(cost, transition, start, stop) <= 0:
+        # Best first; a run within a step and a half of one taken now waits for the next round
+        # (its evidence may be that run's swap), runs farther apart do not judge each other.
+        taken: list[tuple[int, int]] = []
+        for start, stop in sorted(proposed, key=lambda run: -_exchange_gain(cost, transition, *run)):
+            if _exchange_gain(cost, transition, start, stop) > 0 and \
+                    all(stop + 1.5 * step <= a or b + 1.5 * step <= start for a, b in taken):
+                taken.append((start, stop))
+        if not taken:
             break
-        xy[start:stop, left + right] = xy[start:stop, right + left]
-        swapped[start:stop] ^= True
+        for start, stop in taken:
+            xy[start:stop, left + right] = xy[start:stop, right + left]
+            swapped[start:stop] ^= True
     return xy, swapped
 
 
