@@ -133,24 +133,24 @@ def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | 
       :mod:`metrics.periodicity` finds the step period by).  A frame costs,
       per hypothesis "as detected" / "exchanged", how far its left leg lies
       from the right leg a step away and its right leg from the left one
-      (torso lengths, mean over joints, the best lag within 10 % of the step period:
-      steps vary);
+      (torso lengths, mean over joints, the best lag within ``STEP_VARIATION``
+      of the step period: steps vary);
     - continuity: a leg cannot jump.  Going from one frame to the next costs
       the distance its joints move under the two frames' labels.
 
     A Viterbi search proposes runs of exchanged frames, charging
     ``switch_cost`` per change and ``exchange_cost`` per exchanged frame so
-    ties (legs crossing) keep the detected labels.  A model that swaps at the
-    same phase every stride makes every frame a step from an exchanged one
-    look exchanged too, so only the proposed run that lowers the total cost
-    most is exchanged (with any others a step and a half or more from it), and
-    the search repeats on the repaired track until no run is proposed (at most
-    ``max_rounds``): once a true swap is undone, its neighbours a step away
-    look right again.  A run is only proposed if it is
-    shorter than a step and, as detected, its legs move between frames at
-    most ``max_jitter`` times as far as the clip's median movement (a model
-    that lost the legs makes them jitter; exchanging a run of that mends nothing),
-    and not touching the clip's ends (where the labels are seen to snap only once).  Without a step period the track
+    ties (legs crossing) keep the detected labels.  A run is only proposed if
+    it is shorter than a step, does not touch the clip's ends (where the
+    labels are seen to snap only once), and, as detected, its legs move
+    between frames at most ``max_jitter`` times the clip's median movement (a
+    model that lost the legs makes them jitter; exchanging that mends nothing).
+    A model that swaps at the same phase every stride makes every frame a step
+    from an exchanged one look exchanged too, so only the proposed run that
+    lowers the total cost most is exchanged (with any others a step and a half
+    or more from it), and the search repeats on the repaired track until no
+    run is proposed (at most ``max_rounds``): once a true swap is undone, its
+    neighbours a step away look right again.  Without a step period the track
     is returned unchanged.
 
     Returns the repaired positions and the [n] mask of exchanged frames.
