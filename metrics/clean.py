@@ -1,7 +1,8 @@
 """Cleaning landmark tracks before measuring: swaps, outliers, gaps, noise.
 
 Order matters: left/right swaps are repaired first (they would otherwise look
-like outliers on both legs), then (side view) a foot drawn onto the other foot
+like outliers on both legs; in side view whole legs first, then knees and
+feet one by one), then (side view) a foot drawn onto the other foot
 is dropped and re-drawn from its knee, then isolated outliers are removed,
 short gaps are filled, and finally everything is low-pass filtered without
 phase lag.
@@ -11,6 +12,7 @@ treated alike.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,8 @@ from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import median_filter
 from scipy.signal import butter, filtfilt
 
+from metrics.legs import LEGS
+from metrics.periodicity import step_period
 from vision.landmarks import (
     LEFT_ANKLE,
     LEFT_FOOT_INDEX,
@@ -33,6 +37,9 @@ from vision.landmarks import (
     RIGHT_SHOULDER,
 )
 
+STEP_VARIATION = 0.1  # step-to-step variation of the step time a leg's pose is matched within
+# A whole leg below the hip, as the model swaps it in side view (the hips themselves stay put).
+LEG_JOINTS = tuple((leg.knee, leg.ankle, leg.heel, leg.toe) for leg in LEGS.values())
 FEET = ((LEFT_KNEE, (LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX)),
         (RIGHT_KNEE, (RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX)))
 
@@ -109,6 +116,149 @@ def repair_swaps(xy: np.ndarray, switch_cost: float = 0.15) -> tuple[np.ndarray,
         swapped[:, g] = states == 1
         xy[np.ix_(swapped[:, g], idx)] = xy[np.ix_(swapped[:, g], alt)]
     return xy, swapped
+
+
+def repair_leg_swaps(xy: np.ndarray, time_s: np.ndarray, step_period_s: float | None = None,
+                     switch_cost: float = 0.5, exchange_cost: float = 0.05,
+                     max_jitter: float = 2.0, max_rounds: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Side view: undo runs of frames where the model gave one whole leg's labels to the other leg.
+
+    Seen from the side, just after the swinging far leg passes the stance leg,
+    the model may carry the near leg's labels (knee, ankle, heel, toe) onto the
+    far leg for several frames; the labels jump back a few frames later.  Two
+    facts, together, tell which frames are exchanged:
+
+    - the gait cycle: one step later and one step earlier each leg takes the
+      pose (relative to the pelvis) the other leg has now (what
+      :mod:`metrics.periodicity` finds the step period by).  A frame costs,
+      per hypothesis "as detected" / "exchanged", how far its left leg lies
+      from the right leg a step away and its right leg from the left one
+      (torso lengths, mean over joints, the best lag within ``STEP_VARIATION``
+      of the step period: steps vary);
+    - continuity: a leg cannot jump.  Going from one frame to the next costs
+      the distance its joints move under the two frames' labels.
+
+    A Viterbi search proposes runs of exchanged frames, charging
+    ``switch_cost`` per change and ``exchange_cost`` per exchanged frame so
+    ties (legs crossing) keep the detected labels.  A run is only proposed if
+    it is shorter than a step, does not touch the clip's ends (where the
+    labels are seen to snap only once), and, as detected, its legs move
+    between frames at most ``max_jitter`` times the clip's median movement (a
+    model that lost the legs makes them jitter; exchanging that mends nothing).
+    A model that swaps at the same phase every stride makes every frame a step
+    from an exchanged one look exchanged too, so only the proposed run that
+    lowers the total cost most is exchanged (with any others a step and a half
+    or more from it), and the search repeats on the repaired track until no
+    run is proposed (at most ``max_rounds``): once a true swap is undone, its
+    neighbours a step away look right again.  Without a step period the track
+    is returned unchanged.
+
+    Returns the repaired positions and the [n] mask of exchanged frames.
+    """
+    xy = np.array(xy, dtype=float)
+    time_s = np.asarray(time_s, float)
+    n = len(xy)
+    swapped = np.zeros(n, bool)
+    if step_period_s is None:
+        step_period_s = step_period(xy, time_s).period_s if n >= 12 else float("nan")
+    if not np.isfinite(step_period_s) or n < 3:
+        return xy, swapped
+    step = step_period_s * (n - 1) / (time_s[-1] - time_s[0])
+    left, right = (list(j) for j in LEG_JOINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without hips: NaN, judged by nobody
+        pelvis = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1, keepdims=True)  # hips are never exchanged
+        scale = body_size_px(xy)
+    for _ in range(max_rounds if max_rounds is not None else n):
+        pose = (xy - pelvis) / scale
+        legs = np.stack([pose[:, left + right], pose[:, right + left]], 1)  # [n, state, joints, 2]
+        cost = np.stack([_leg_step_cost(legs[:, s], legs[:, 0], step) for s in (0, 1)], 1) + [0.0, exchange_cost]
+        jump = np.linalg.norm(legs[1:, None, :] - legs[:-1, :, None], axis=-1)  # [n-1, from, to, joints]
+        seen = np.isfinite(jump)
+        transition = np.where(seen, jump, 0).sum(-1) / np.maximum(seen.sum(-1), 1) + switch_cost * (1 - np.eye(2))
+        moving = transition[:, 0, 0]  # how far the legs move between frames, as detected
+        typical = float(np.median(moving)) if len(moving) else 0.0
+        # A swap starts after one crossing of the legs and is undone before the next, a step later;
+        # inside it the swapped legs move as smoothly as anywhere.  Where they jitter the model has
+        # lost the legs (a run it keeps exchanging frame by frame) and exchanging the run helps nothing.
+        proposed = [(start, stop) for start, stop in _runs(_viterbi_two_states(cost, transition) == 1)
+                    if 0 < start and stop < n and stop - start < step
+                    and (stop - start < 2 or np.median(moving[start:stop - 1]) <= max_jitter * typical)]
+        if not proposed:
+            break
+        # Best first; a run within a step and a half of one taken now waits for the next round
+        # (its evidence may be that run's swap), runs farther apart do not judge each other.
+        taken: list[tuple[int, int]] = []
+        for start, stop in sorted(proposed, key=lambda run: -_exchange_gain(cost, transition, *run)):
+            if _exchange_gain(cost, transition, start, stop) > 0 and \
+                    all(stop + 1.5 * step <= a or b + 1.5 * step <= start for a, b in taken):
+                taken.append((start, stop))
+        if not taken:
+            break
+        for start, stop in taken:
+            xy[start:stop, left + right] = xy[start:stop, right + left]
+            swapped[start:stop] ^= True
+    return xy, swapped
+
+
+def _exchange_gain(cost: np.ndarray, transition: np.ndarray, start: int, stop: int) -> float:
+    """How much exchanging frames ``[start, stop)`` lowers the summed ``cost`` and ``transition``
+    costs of :func:`_viterbi_two_states` (every other frame as detected)."""
+    gain = float(np.sum(cost[start:stop, 0] - cost[start:stop, 1]))
+    gain += float(np.sum(transition[start:stop - 1, 0, 0] - transition[start:stop - 1, 1, 1]))
+    if start > 0:
+        gain += float(transition[start - 1, 0, 0] - transition[start - 1, 0, 1])
+    if stop < len(cost):
+        gain += float(transition[stop - 1, 0, 0] - transition[stop - 1, 1, 0])
+    return gain
+
+
+def _leg_step_cost(legs: np.ndarray, reference: np.ndarray, step: float) -> np.ndarray:
+    """[n] how far ``legs`` [n, 2k, 2] (left joints, then right) lie from ``reference``'s other leg a
+    step away (mean over joints; mean of the earlier and later step, each the best lag within
+    ``STEP_VARIATION`` of the step, at least +-1 frame); 0 where nothing is comparable."""
+    n, k = len(legs), legs.shape[1] // 2
+    other = np.concatenate([reference[:, k:], reference[:, :k]], axis=1)
+    sides = []
+    for sign in (-1, 1):
+        best = np.full(n, np.inf)
+        spread = max(1, int(round(STEP_VARIATION * step)))
+        for lag in sign * (int(round(step)) + np.arange(-spread, spread + 1)):
+            shifted = np.full_like(other, np.nan)
+            shifted[max(-lag, 0):n - max(lag, 0)] = other[max(lag, 0):n + min(lag, 0)]
+            d = np.linalg.norm(legs - shifted, axis=-1)
+            seen = np.isfinite(d)
+            best = np.fmin(best, np.where(seen.any(1), np.where(seen, d, 0).sum(1) / np.maximum(seen.sum(1), 1),
+                                          np.nan))
+        sides.append(best)
+    sides = np.stack(sides)
+    seen = np.isfinite(sides)
+    return np.where(seen, sides, 0).sum(0) / np.maximum(seen.sum(0), 1)
+
+
+def _viterbi_two_states(cost: np.ndarray, transition: np.ndarray) -> np.ndarray:
+    """[n] states (0/1) minimising the summed per-frame ``cost`` [n, 2] plus the ``transition`` costs,
+    [n-1, 2, 2] (from frame t's state to frame t+1's) or one [2, 2] for all frames.
+
+    >>> change = np.array([[0, 1.5], [1.5, 0]])
+    >>> _viterbi_two_states(np.array([[0, 3], [2, 0], [2, 0], [0, 3.0]]), change).tolist()
+    [0, 1, 1, 0]
+    >>> _viterbi_two_states(np.array([[0, 3], [2, 0], [0, 3.0]]), change).tolist()
+    [0, 0, 0]
+    """
+    n = len(cost)
+    transition = np.broadcast_to(transition, (max(n - 1, 0), 2, 2))
+    total = cost[0].copy()
+    back = np.zeros((n, 2), int)
+    for t in range(1, n):
+        options = total[:, None] + transition[t - 1]  # [from, to]
+        back[t] = np.argmin(options, axis=0)
+        total = options.min(axis=0) + cost[t]
+    states = np.zeros(n, int)
+    states[-1] = int(np.argmin(total))
+    for t in range(n - 1, 0, -1):
+        states[t - 1] = back[t, states[t]]
+    return states
 
 
 def _viterbi_constant_velocity(options: np.ndarray, switch_cost: float) -> np.ndarray:
@@ -278,7 +428,9 @@ def clean(image_xy: np.ndarray, time_s: np.ndarray, cutoff_hz: float | None = No
     time_s = np.asarray(time_s, float)
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0]) if len(time_s) > 1 else 30.0
     cutoff = cutoff_hz or default_cutoff_hz(fps)
-    repaired, swapped = repair_swaps(image_xy)
+    repaired, legs_swapped = repair_leg_swaps(image_xy, time_s) if side_view else (image_xy, False)
+    repaired, swapped = repair_swaps(repaired)
+    swapped ^= np.asarray(legs_swapped)[..., None]  # a whole leg exchanged back is each of its groups exchanged
     if side_view:
         repaired, _ = separate_feet(repaired, time_s)
     kept, rejected = reject_outliers(repaired, fps)
