@@ -10,6 +10,23 @@ adds beyond event timing).  Real clips add what a rendered runner lacks
 (loose clothing, lighting, occlusion): the published anchor for 2D pose
 against marker-based capture in running is a sagittal knee RMSE of about
 7.5 deg (Van Hooren et al. 2023).
+
+Two uses, both here so the figures live in one place:
+
+* :func:`error_floor` -- the part of a clip value's uncertainty no number of
+  strides averages away: the larger of the measure's stated floor
+  (:attr:`MetricSpec.accuracy`, what real clips may add) and its measured
+  90th-percentile error;
+* :func:`side_difference_floor` -- the same for a right-minus-left difference, from
+  the measured error of that difference where the clip compares its sides (an
+  event detector that times one foot late makes a steady false difference
+  that no stride-to-stride spread shows);
+* :func:`change_floor` -- the same for a change over the clip, from the measured
+  error of the clip's trend against the true one (a change finding must also
+  exceed the measure's meaningful change by its uncertainty);
+* :func:`too_coarse` -- a measure whose measured 90th-percentile error exceeds
+  its clinically meaningful change (:meth:`MetricSpec.meaningful_change`) cannot
+  tell a meaningful difference from its own error, so its confidence is never high.
 """
 
 from __future__ import annotations
@@ -17,6 +34,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from metrics.spec import MetricSpec
 
 PATH = Path(__file__).with_name("accuracy.json")
 
@@ -27,20 +48,71 @@ def table() -> dict:
     return json.loads(PATH.read_text()) if PATH.is_file() else {}
 
 
-def accuracy(name: str) -> dict | None:
-    """``{"median_abs", "p90_abs", "bias", "runs", "at_true_events"}`` of measure ``name``, or None.
+def accuracy(name: str, view: str | None = None) -> dict | None:
+    """``{"median_abs", "p90_abs", "bias", "runs", ...}`` of measure ``name``, or None.
+
+    With ``view`` ("side", "rear"), the figures over that view's runners where the table has them
+    (a measure can be far better seen from one side than from behind), else those over all runners.
 
     >>> a = accuracy("trunk_lean_deg")
     >>> a is None or a["p90_abs"] >= a["median_abs"]
     True
     """
-    return table().get("measures", {}).get(name)
+    a = table().get("measures", {}).get(name)
+    if a is None or view is None:
+        return a
+    return (a.get("views") or {}).get(view) or a
 
 
-def describe(name: str) -> str | None:
-    """One line for docs: "±1.2 deg median, ±2.0 p90 over 20 synthetic runners (2026-11-29)"."""
-    a = accuracy(name)
-    if a is None:
+def measured_p90(name: str, view: str | None = None) -> float | None:
+    """90th percentile of |clip value - truth| of measure ``name`` over the varied-look runners, or None."""
+    a = accuracy(name, view)
+    return None if a is None else float(a["p90_abs"])
+
+
+def error_floor(spec: MetricSpec, view: str | None = None) -> float:
+    """The uncertainty floor of a clip value: the larger of the stated floor and the measured p90 error.
+
+    >>> from metrics.registry import spec
+    >>> s = spec("trunk_lean_deg")
+    >>> error_floor(s) >= max(s.accuracy.value, measured_p90(s.name) or 0.0)
+    True
+    """
+    stated = spec.accuracy.value if spec.accuracy else 0.0
+    return max(stated, measured_p90(spec.name, view) or 0.0)
+
+
+def side_difference_floor(spec: MetricSpec) -> float:
+    """The uncertainty floor of a right-minus-left difference: the larger of both sides' stated floors and the
+    measured p90 error of the difference (rear views of varied-look runners).
+
+    >>> from metrics.registry import spec
+    >>> s = spec("ground_contact_time_ms")
+    >>> side_difference_floor(s) >= 2 ** 0.5 * s.accuracy.value
+    True
+    """
+    stated = 2 ** 0.5 * spec.accuracy.value if spec.accuracy else 0.0
+    measured = (accuracy(spec.name) or {}).get("side_difference") or {}
+    return max(stated, measured.get("p90_abs", 0.0))
+
+
+def change_floor(spec: MetricSpec) -> float:
+    """The uncertainty floor of a change over the clip: the measured p90 error of the clip's trend against the
+    true trend (a constant bias cancels in a change; errors that vary within a clip do not), 0 where unmeasured.
+
+    >>> from metrics.registry import spec
+    >>> change_floor(spec("trunk_lean_deg")) >= 0.0
+    True
+    """
+    measured = (accuracy(spec.name) or {}).get("change") or {}
+    return float(measured.get("p90_abs", 0.0))
+
+
+def too_coarse(spec: MetricSpec, view: str | None = None) -> str | None:
+    """Why the measure's own error (in this view) rules out high confidence, or None when it does not."""
+    p90, meaningful = measured_p90(spec.name, view), spec.meaningful_change()
+    if p90 is None or not meaningful or p90 <= meaningful:
         return None
-    return (f"±{a['median_abs']:g} median, ±{a['p90_abs']:g} p90 over {a['runs']} synthetic runners "
-            f"of varied look ({table()['date']})")
+    where = f" filmed from the {view}" if view else ""
+    return (f"on synthetic runners of varied look{where} its error reaches {p90:g} {spec.unit} (90th percentile), more "
+            f"than the {meaningful:g} {spec.unit} change that matters clinically")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from metrics.accuracy import accuracy as measured_accuracy
 from metrics.accuracy import table as accuracy_table
+from metrics.accuracy import too_coarse
 from metrics.findings import MIN_ASYMMETRY_PCT, PATTERNS
 from metrics.foot_strike import FOREFOOT_BELOW_DEG, PATTERN_SOURCE, REARFOOT_ABOVE_DEG
 from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS
 from metrics.registry import SPECS
-from metrics.spec import MetricSpec
+from metrics.spec import MIN_MEANINGFUL_CHANGE, MetricSpec
 from metrics.summary import MAX_SWAPPED_SHARE
 
 
@@ -20,15 +21,28 @@ def _band(low: float | None, high: float | None) -> str:
     return f"from {low:g}" if high is None else f"{low:g} to {high:g}"
 
 
-def _measured(name: str) -> str:
-    """'0.5 / 1.3 over 10 runners (at true events 0.4 / 1.1)', or '-' where no synthetic truth exists."""
-    a = measured_accuracy(name)
+def _measured(spec: MetricSpec) -> str:
+    """'0.5 / 1.3 over 10 runners (0.4 / 1.1 at true events); right-left 0.9 / 2.0 (5)', or '-' without a truth."""
+    a = measured_accuracy(spec.name)
     if a is None:
         return "-"
     text = f"{a['median_abs']:g} / {a['p90_abs']:g} over {a['runs']} runners"
     true = a.get("at_true_events")
     if true:
         text += f" ({true['median_abs']:g} / {true['p90_abs']:g} at true events)"
+    views = {v: f for v, f in (a.get("views") or {}).items() if f}
+    if len(views) > 1:
+        text += "; " + ", ".join(f"{v} {f['median_abs']:g} / {f['p90_abs']:g}" for v, f in views.items())
+    sides = a.get("side_difference")
+    if sides:
+        text += f"; right-left {sides['median_abs']:g} / {sides['p90_abs']:g} ({sides['runs']} runners)"
+    change = a.get("change")
+    if change:
+        text += f"; change over the clip {change['median_abs']:g} / {change['p90_abs']:g}"
+    coarse = [v for v in views or (None,) if too_coarse(spec, v)]
+    if coarse:
+        where = f" ({', '.join(coarse)} view)" if views and len(views) > 1 else ""
+        text += f"; beyond the {spec.meaningful_change():g} that matters{where}: at most medium confidence"
     return text
 
 
@@ -64,9 +78,17 @@ def metrics_markdown() -> str:
         "scale estimated from body proportions, or (for distances) a scale from the treadmill belt's speed in",
         "the image, which the pose model's feet under-read in stance.",
         "",
-        "Column *measured error* is |clip value - truth| over synthetic runners of varied look, none tuned on",
-        f"(`benchmarks/validate_synth.py --write`, {accuracy_table().get('date', 'not yet run')}): median / 90th",
-        "percentile with the detected events, and in brackets with the true events (what event timing adds).",
+        "Column *measured error* is |clip value - truth| over synthetic runners of varied look",
+        f"(`benchmarks/validate_synth.py --write`, {accuracy_table().get('date', 'not yet run')}, commit "
+        f"{accuracy_table().get('commit', '-')}; runs {', '.join(accuracy_table().get('runs', [])) or '-'}; no",
+        "measure or event detector was tuned on them, but they set the error floors below, which the runs with",
+        f"injected drift or asymmetry check: {', '.join(accuracy_table().get('checked_on', [])) or '-'}):",
+        "median / 90th percentile with the detected events, in brackets with the true events (what event timing",
+        "adds), and the error of the right-minus-left difference where the clip compares its sides (rear views).",
+        "A measure whose 90th-percentile error exceeds its clinically meaningful change (column *detectable",
+        "change*, else a working value per unit: "
+        + ", ".join(f"{v:g} {u}" for u, v in MIN_MEANINGFUL_CHANGE.items())
+        + ") is never of high confidence: it cannot tell a change that matters from its own error.",
         "Real clips add error a rendered runner lacks: 2D pose against marker-based capture in running has a",
         "sagittal knee RMSE of about 7.5 deg (Van Hooren et al. 2023).",
         "",
@@ -81,14 +103,19 @@ def metrics_markdown() -> str:
         "  from the spread within each side when both sides are measured;",
         "- half a frame, for measures timed between gait events (it does not average out when the gait",
         "  period locks to the frame grid);",
-        "- the measure's accuracy floor (column *accuracy* below);",
+        "- the measure's error floor: the larger of its stated accuracy (column *accuracy*, which allows for",
+        "  what real clips add) and its measured 90th-percentile error (column *measured error*);",
         "- for angles to the image's vertical (trunk lean, shank, thigh), the slope of the ground line in the",
         "  picture: a tilted camera and an inclined belt look the same.",
         "",
         "A change between the first and last third of the clip (`change_uncertainty`) combines both thirds'",
-        "standard errors and frame timing with the smallest real change: the published detectable change where a",
-        "study gives one (a bias constant over the clip cancels), else the accuracy floor.",
-        "A left/right difference (`side_difference_uncertainty`) combines both sides' parts the same way. In",
+        "standard errors and frame timing with the measured error of a change over the clip (the clip's trend",
+        "against the true trend; a bias constant over the clip cancels). A change is stated only when it exceeds",
+        "the smallest change that matters (column *detectable change*, else the working value per unit) by more",
+        "than that uncertainty, as a value must pass its band's limit by more than its own.",
+        "A left/right difference (`side_difference_uncertainty`) combines both sides' standard errors and frame",
+        "timing with the larger of both sides' stated accuracy and the measured error of right minus left (an",
+        "event detector that times one foot late makes a steady false difference no stride spread shows). In",
         "a side view one leg is the far one all clip long, so left and right are never compared there",
         "(`side_comparison_caveat`): film from behind, or film both sides. Nor are they where the pose model",
         f"mixed up the legs in more than {100 * MAX_SWAPPED_SHARE:g}% of frames.",
@@ -118,7 +145,7 @@ def metrics_markdown() -> str:
         mdc = spec.detectable_change
         change = f"{mdc.value:g} ({mdc.source})" if mdc else "-"
         lines.append(f"| `{spec.name}` | {spec.title} | {spec.unit} | {', '.join(spec.views)} | {spec.definition} | "
-                     f"{band} | {accuracy} | {_measured(spec.name)} | {change} | {spec.still} | {_findings(spec)} | "
+                     f"{band} | {accuracy} | {_measured(spec)} | {change} | {spec.still} | {_findings(spec)} | "
                      f"{_band(*spec.plausible) if spec.plausible else '-'} | {needs} | "
                      f"{ref.source if ref else '-'} | {ref.note if ref else ''} |")
     return "\n".join(lines) + "\n"

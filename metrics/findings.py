@@ -6,7 +6,8 @@ clinical claim, so it is stated only when
 
 * its measure has at least medium confidence, and
 * the deviation from the reference band (or the left/right difference, or the
-  change over the clip) exceeds the measure's own uncertainty on this clip
+  change over the clip beyond the smallest change that matters,
+  :meth:`~metrics.spec.MetricSpec.meaningful_change`) exceeds the measure's own uncertainty on this clip
   (:attr:`metrics.analysis.Metric.uncertainty`, see :mod:`metrics.summary`).
 
 Otherwise a :class:`~metrics.analysis.NotAssessable` says what was seen and
@@ -241,10 +242,13 @@ class _Assessment:
         d = m.drift
         if not (d and d["significant"]) or name in self.used:
             return
-        u = m.change_uncertainty
+        # Like a value and its reference band: the change must pass the smallest change that matters (a
+        # steady runner's band) by more than this clip's uncertainty of a change.
+        u, meaningful = m.change_uncertainty, spec(name).meaningful_change() if spec(name) else 0.0
         reason = unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
-            f"the change of {abs(d['change']):.1f} {m.unit} is within this clip's uncertainty of +/-{u:.1f} {m.unit} "
-            "for a change between its first and last third" if abs(d["change"]) <= u else None))
+            f"the change of {abs(d['change']):.1f} {m.unit} is within the smallest change that matters "
+            f"({meaningful:g} {m.unit}) plus this clip's uncertainty of +/-{u:.1f} {m.unit} for a change over the clip"
+            if abs(d["change"]) - meaningful <= u else None))
         if growing_words and d["change"] > 0:
             id_ = f"{name}_growing"
             text = (f"The {growing_words} grows late in the clip: {d['early']:.1f} {m.unit} in the first third, "

@@ -20,6 +20,12 @@ from metrics.gait import Gait, StrideTiming
 PerStride = Callable[[Gait, StrideTiming], "float | None"]
 Phase = Literal["contact", "mid-stance", "toe-off"]
 
+# The smallest change worth a therapist's attention, per unit, for measures without a published
+# detectable change (working values): a drift below it is read as steady, and a measure whose error on
+# varied-look synthetic runners exceeds it cannot be trusted highly (metrics/summary.py).
+MIN_MEANINGFUL_CHANGE = {"deg": 2.0, "cm": 1.5, "% leg": 1.5, "ms": 15.0, "steps/min": 3.0, "m": 0.05,
+                         "leg lengths": 0.05, "%": 1.0}
+
 _UNIT_SUFFIXES = ("_pct_leg", "_spm", "_ms", "_deg", "_pct", "_cm", "_leg", "_m")
 
 
@@ -125,6 +131,16 @@ class MetricSpec:
     key: bool = False
     asymmetry_finding: bool = True
     pixel_scaled: bool = False
+
+    def meaningful_change(self) -> float:
+        """The smallest clinically meaningful change: the published detectable change, else the unit's working value.
+
+        >>> MetricSpec("x_deg", "deg", "", ("side",), None).meaningful_change()
+        2.0
+        """
+        if self.detectable_change:
+            return self.detectable_change.value
+        return MIN_MEANINGFUL_CHANGE.get(self.unit, 0.0)
 
     def __post_init__(self) -> None:
         if not self.title:

@@ -1,13 +1,17 @@
 """From per-stride values to a clip summary: medians, spread, sides, symmetry, drift, confidence, uncertainty.
 
-The uncertainty of a clip value (95 %) combines three independent parts by
+The uncertainty of a clip value (95 %) combines independent parts by
 root-sum-square: the standard error of the median over strides
 (1.2533 x robust SD / sqrt(n), robust SD = IQR / 1.349) times 1.96; the
 timing error of the frame rate for measures timed between events (half a
 frame, which does not average out when the gait period locks to the frame
-grid); the measure's accuracy floor (:attr:`MetricSpec.accuracy`); and, for
-angles to the image's vertical, the slope of the ground line in the picture.
-A left/right difference gets the same, with both sides' errors combined.
+grid); the measure's error floor (:func:`metrics.accuracy.error_floor`: the
+larger of its stated floor and its measured 90th-percentile error on
+varied-look synthetic runners); and, for angles to the image's vertical, the
+slope of the ground line in the picture.  A left/right difference gets the
+same, with both sides' errors combined and the measured error of a difference
+as its floor.  A measure whose measured error exceeds its clinically
+meaningful change is never of high confidence.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import astuple
 import numpy as np
 from scipy.stats import kendalltau, theilslopes
 
+from metrics.accuracy import change_floor, error_floor, side_difference_floor, too_coarse
 from metrics.analysis import Confidence, Metric
 from metrics.gait import Gait
 from metrics.legs import LEGS
@@ -54,16 +59,12 @@ def symmetry_index(left: float | None, right: float | None) -> float | None:
     return round(100 * (right - left) / (0.5 * (right + left)), 2)
 
 
-# The smallest change over a clip worth calling a drift, per unit, for measures without a published
-# detectable change: below it a change, however consistent, is within what a therapist reads as steady.
-MIN_DRIFT = {"deg": 2.0, "cm": 1.5, "% leg": 1.5, "ms": 15.0, "steps/min": 3.0, "m": 0.05, "%": 1.0}
 DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may show a false one by chance
 
 
 def min_drift(spec: MetricSpec) -> float:
-    """The smallest change over a clip :func:`drift` may call a drift: the measure's published
-    detectable change, else :data:`MIN_DRIFT` for its unit."""
-    return spec.detectable_change.value if spec.detectable_change else MIN_DRIFT.get(spec.unit, 0.0)
+    """The smallest change over a clip :func:`drift` may call a drift (:meth:`MetricSpec.meaningful_change`)."""
+    return spec.meaningful_change()
 
 
 def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
@@ -210,10 +211,12 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         score *= 0.8
         reasons.append("scale estimated from the runner's height (body proportions)")
     level = "high" if score >= 0.75 else "medium" if score >= 0.45 else "low"
-    if LEVELS.index(level) > LEVELS.index(spec.max_confidence):
-        level = spec.max_confidence
-        score = min(score, 0.44 if level == "low" else 0.74)
-        reasons.append("the pose model cannot see this directly")
+    for cap, why in ((spec.max_confidence, "the pose model cannot see this directly"),
+                     ("medium", too_coarse(spec, g.view.kind))):
+        if why and LEVELS.index(level) > LEVELS.index(cap):
+            level = cap
+            score = min(score, 0.44 if level == "low" else 0.74)
+            reasons.append(why)
     return Confidence(level, round(score, 2), reasons)
 
 
@@ -342,10 +345,10 @@ def pooled_standard_error(values: np.ndarray, left: np.ndarray, right: np.ndarra
 
 
 def uncertainty(spec: MetricSpec, values: np.ndarray, left: np.ndarray, right: np.ndarray, value: float,
-                fps: float, stride_s: float | None, ground_tilt_deg: float = 0.0) -> float:
-    """95% uncertainty of the clip value: standard error, frame timing, accuracy floor and, for angles to the
+                fps: float, stride_s: float | None, ground_tilt_deg: float = 0.0, view: str | None = None) -> float:
+    """95% uncertainty of the clip value: standard error, frame timing, error floor and, for angles to the
     image's vertical, the slope of the ground line (a tilted camera, or an inclined belt: the picture cannot tell)."""
-    floor = spec.accuracy.value if spec.accuracy else 0.0
+    floor = error_floor(spec, view)
     se = pooled_standard_error(values, left, right)
     tilt = abs(ground_tilt_deg) if spec.angle_from_vertical else 0.0
     return combined(Z95 * se, timing_error(spec, value, fps, stride_s), floor, tilt)
@@ -353,33 +356,25 @@ def uncertainty(spec: MetricSpec, values: np.ndarray, left: np.ndarray, right: n
 
 def side_difference_uncertainty(spec: MetricSpec, left: np.ndarray, right: np.ndarray, value: float, fps: float,
                                 stride_s: float | None) -> float:
-    """95% uncertainty of right minus left: both sides' standard errors, timing errors and floors."""
-    floor = spec.accuracy.value if spec.accuracy else 0.0
+    """95% uncertainty of right minus left: both sides' standard errors and timing errors, and the difference's
+    error floor (:func:`metrics.accuracy.side_difference_floor`)."""
     se = combined(standard_error(left), standard_error(right))
-    return combined(Z95 * se, np.sqrt(2) * timing_error(spec, value, fps, stride_s), np.sqrt(2) * floor)
-
-
-def smallest_real_change(spec: MetricSpec) -> float:
-    """The change within a clip that a measure can show.
-
-    A bias constant over the clip cancels in a change, so the published detectable change is used where a
-    study gives one; otherwise the accuracy floor, which is larger.
-    """
-    if spec.detectable_change:
-        return spec.detectable_change.value
-    return spec.accuracy.value if spec.accuracy else 0.0
+    return combined(Z95 * se, np.sqrt(2) * timing_error(spec, value, fps, stride_s), side_difference_floor(spec))
 
 
 def change_uncertainty(spec: MetricSpec, early: np.ndarray, late: np.ndarray, value: float, fps: float,
                        stride_s: float | None) -> float | None:
     """95% uncertainty of the change between the first and last thirds of the clip (None: a third is empty).
 
-    Both thirds' standard errors, both thirds' frame timing, and the smallest real change, root-sum-square.
+    Both thirds' standard errors, both thirds' frame timing, and the measured error of a change over the clip
+    (:func:`metrics.accuracy.change_floor`; a bias constant over the clip cancels in a change), root-sum-square.
+    A change finding also needs the change to exceed the measure's meaningful change by this much
+    (:mod:`metrics.findings`).
     """
     if len(early) < 2 or len(late) < 2:
         return None
     return combined(Z95 * combined(standard_error(early), standard_error(late)),
-                    np.sqrt(2) * timing_error(spec, value, fps, stride_s), smallest_real_change(spec))
+                    np.sqrt(2) * timing_error(spec, value, fps, stride_s), change_floor(spec))
 
 
 def swapped_share(g: Gait) -> float:
@@ -433,7 +428,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec)),
         side_difference=_round(right - left) if both else None,
         uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
-                                       g.ground_tilt_deg)),
+                                       g.ground_tilt_deg, g.view.kind)),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
         side_comparison_caveat=side_comparison_caveat(g) if both else None,

@@ -29,7 +29,9 @@ UNITS = {
     "overstride_cm": "cm", "shank_angle_at_contact_deg": "deg", "trunk_lean_deg": "deg",
     "knee_flexion_at_contact_deg": "deg", "peak_knee_flexion_stance_deg": "deg",
     "hip_extension_deg": "deg", "vertical_oscillation_cm": "cm", "stride_length_m": "m",
-    "pelvic_drop_deg": "deg", "knee_collapse_deg": "deg",
+    "pelvic_drop_deg": "deg", "knee_collapse_deg": "deg", "step_time_ms": "ms", "stride_time_ms": "ms",
+    "flight_time_ms": "ms", "duty_factor_pct": "%", "vertical_ratio_pct": "%",
+    "overstride_pct_leg": "% leg", "vertical_oscillation_pct_leg": "% leg", "stride_length_leg": "leg lengths",
 }
 
 
@@ -72,19 +74,30 @@ def stride_values(model: RunnerModel, step_index: int) -> dict[str, float]:
     _, flex_stance = sagittal_angles(*(_lm(stance, f, n) for n in ("hip", "knee", "ankle")))
     trunk = stride.mid_shoulder - stride.mid_hip
     stance_hip, swing_hip = _lm(stance, f, "hip"), _lm(stance, other, "hip")
+    oscillation = float(np.ptp(first_step.mid_hip[:, 2]))
+    leg = model.body.thigh + model.body.shank  # the straight leg, hip to ankle joint centres
+    overstride = float(heel[0] - at_ic.mid_hip[0, 0])
     drop = np.degrees(np.arctan2(stance_hip[:, 2] - swing_hip[:, 2], np.abs(stance_hip[:, 1] - swing_hip[:, 1])))
     fppa = frontal_projection_angle(*(_lm(stance, f, n) for n in ("hip", "knee", "ankle")), step.side)
     return {
         "cadence_spm": 60.0 / step_time,
         "ground_contact_time_ms": 1000.0 * step.contact,
         "foot_strike_angle_deg": float(np.degrees(np.arctan2(toe[2] - heel[2], toe[0] - heel[0]))),
-        "overstride_cm": 100.0 * float(heel[0] - at_ic.mid_hip[0, 0]),
+        "overstride_cm": 100.0 * overstride,
+        "overstride_pct_leg": 100.0 * overstride / leg,
+        "vertical_oscillation_pct_leg": 100.0 * oscillation / leg,
+        "stride_length_leg": step.v * stride_time / leg,
         "shank_angle_at_contact_deg": float(np.degrees(np.arctan2(ankle[0] - knee[0], knee[2] - ankle[2]))),
         "trunk_lean_deg": float(np.degrees(np.arctan2(trunk[:, 0], trunk[:, 2])).mean()),
         "knee_flexion_at_contact_deg": float(flex_ic),
         "peak_knee_flexion_stance_deg": float(flex_stance.max()),
         "hip_extension_deg": float(hip_ext.max()),
-        "vertical_oscillation_cm": 100.0 * float(np.ptp(first_step.mid_hip[:, 2])),
+        "vertical_oscillation_cm": 100.0 * oscillation,
+        "step_time_ms": 1000.0 * step_time,
+        "stride_time_ms": 1000.0 * stride_time,
+        "flight_time_ms": 1000.0 * (step_time - step.contact),
+        "duty_factor_pct": 100.0 * step.contact / stride_time,
+        "vertical_ratio_pct": 100.0 * oscillation / (step.v * step_time),
         "stride_length_m": step.v * stride_time,
         "pelvic_drop_deg": float(signed_peak(drop)),
         "knee_collapse_deg": float(signed_peak(fppa)),

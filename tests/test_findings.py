@@ -108,16 +108,18 @@ def test_a_small_symmetry_index_is_not_worth_a_finding_however_certain():
 
 
 def test_a_growing_pelvic_drop_is_a_flag_only_when_the_change_exceeds_its_uncertainty():
+    """Pelvic drop's published detectable change is 2.8 deg: a change must pass it by more than its uncertainty."""
     def drop(early: float, late: float) -> dict[str, Metric]:
         d = {"early": early, "late": late, "change": late - early, "spread": 0.9, "p_value": 0.001,
              "significant": True}
         return {"pelvic_drop_deg": metric("pelvic_drop_deg", late, 4.0, high=5.0, unit="deg", drift=d,
-                                          change_uncertainty=2.8)}
+                                          change_uncertainty=1.0)}
 
-    found, _ = assess(drop(4.0, 7.8), {"pelvic_drop_deg": [4.0, 7.8]})
+    found, _ = assess(drop(4.0, 7.9), {"pelvic_drop_deg": [4.0, 7.9]})
     assert [(f.id, f.severity, f.worst_stride) for f in found] == [("pelvic_drop_deg_growing", "flag", 1)]
-    found, declined = assess(drop(4.0, 6.0), {})
-    assert not found and "change of 2.0 deg is within this clip's uncertainty of +/-2.8 deg" in declined[0].reason
+    found, declined = assess(drop(4.0, 7.7), {})
+    assert not found and ("change of 3.7 deg is within the smallest change that matters (2.8 deg) plus this "
+                          "clip's uncertainty of +/-1.0 deg") in declined[0].reason
 
 
 # --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
@@ -264,7 +266,7 @@ def test_a_value_beyond_what_a_running_body_shows_has_low_confidence():
 
     g = true_gait("after_side")
     lean = spec("trunk_lean_deg")
-    assert summarise(g, lean, per_stride_values(g, lean)).confidence.level == "high"
+    assert summarise(g, lean, per_stride_values(g, lean)).confidence.level != "low"
     impossible = dataclasses.replace(lean, plausible=(-1.0, 1.0))
     m = summarise(g, impossible, per_stride_values(g, impossible))
     assert m.confidence.level == "low" and "beyond what a running body shows" in m.confidence.reasons[0]
@@ -277,3 +279,54 @@ def test_sides_are_not_compared_in_a_rear_view_where_the_legs_were_mixed_up():
     assert g.view.kind == "rear" and side_comparison_caveat(g) is None
     g.cleaned.swapped[: len(g.time_s) // 10] = True
     assert "mixed up left and right legs in 10% of frames" in side_comparison_caveat(g)
+
+
+# --- the measured accuracy (metrics/accuracy.json, benchmarks/validate_synth.py) in confidence and uncertainty --
+def test_a_measure_whose_measured_error_exceeds_the_change_that_matters_is_never_high_confidence():
+    import dataclasses
+
+    from metrics.accuracy import measured_p90
+    from metrics.registry import spec
+    from metrics.spec import PublishedChange
+    from metrics.summary import per_stride_values, summarise
+
+    g = true_gait("after_side")
+    lean = spec("trunk_lean_deg")
+    p90 = measured_p90(lean.name)
+    coarse, fine = (dataclasses.replace(lean, detectable_change=PublishedChange(v, "a study", ""))
+                    for v in (p90 / 2, 2 * p90))
+    assert summarise(g, fine, per_stride_values(g, fine)).confidence.level == "high"
+    c = summarise(g, coarse, per_stride_values(g, coarse)).confidence
+    assert c.level == "medium"
+    assert f"its error reaches {p90:g} deg (90th percentile), more than the {p90 / 2:g} deg" in c.reasons[-1]
+
+
+def test_the_uncertainty_is_at_least_the_measured_error_when_that_exceeds_the_stated_floor():
+    import dataclasses
+
+    from metrics.accuracy import measured_p90
+    from metrics.registry import spec
+    from metrics.spec import Accuracy
+    from metrics.summary import per_stride_values, summarise
+
+    g = true_gait("after_side")
+    lean = dataclasses.replace(spec("trunk_lean_deg"), accuracy=Accuracy(0.01, "a working value"))
+    assert summarise(g, lean, per_stride_values(g, lean)).uncertainty >= measured_p90(lean.name) - 1e-3
+
+
+def test_a_steady_false_left_right_difference_is_within_the_measured_error_of_a_difference(monkeypatch):
+    """One foot's contacts found late every stride: a steady 80 ms step-time difference with no stride spread."""
+    import metrics.accuracy
+    from metrics.registry import spec
+    from metrics.summary import side_difference_uncertainty
+
+    step = spec("step_time_ms")
+    left, right = np.full(8, 300.0) + np.tile([0.0, 1.0], 4), np.full(8, 380.0) + np.tile([1.0, 0.0], 4)
+    monkeypatch.setattr(metrics.accuracy, "accuracy", lambda name: {"p90_abs": 5.0, "side_difference": None})
+    assert side_difference_uncertainty(step, left, right, 340.0, 60.0, 0.68) < 80.0
+    monkeypatch.setattr(metrics.accuracy, "accuracy", lambda name: {"p90_abs": 5.0,
+                                                                     "side_difference": {"p90_abs": 90.0}})
+    u = side_difference_uncertainty(step, left, right, 340.0, 60.0, 0.68)
+    assert u >= 90.0
+    found, declined = assess({"step_time_ms": asymmetric(300.5, 380.5, u)}, {})
+    assert not found and [n.id for n in declined] == ["step_time_ms_asymmetry"]

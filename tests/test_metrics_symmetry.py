@@ -103,28 +103,27 @@ SUPPORTED = {
     "before_side": {"cadence_spm", "overstride", "overstride_heel_strike_low_cadence"},
     "before_rear": {"cadence_spm", "pelvic_drop_deg_growing"},
 }
-EVENTS_BIASED = pytest.mark.xfail(strict=True, reason=(
-    "rear-view right initial contacts are found ~38 ms off on before_rear: step time left 349 / right 425 ms "
-    "(true 387 / 387), tight stride to stride, so it passes as a 20% asymmetry"))
-
-
-@pytest.mark.parametrize("name", ["runner_side", "runner_rear", "before_side", "after_side",
-                                  pytest.param("before_rear", marks=EVENTS_BIASED), "after_rear"])
+@pytest.mark.parametrize("name", ["runner_side", "runner_rear", "before_side", "after_side", "before_rear",
+                                  "after_rear"])
 def test_samples_get_no_finding_their_truth_does_not_support(samples, name):  # noqa: F811
-    """Measured 2026-11-29: runner_side had 4 false left/right findings before this rule, now none."""
+    """Measured 2026-11-29: runner_side had 4 false left/right findings before this rule, now none.  before_rear's
+    right initial contacts are found ~38 ms off (step time left 349 / right 425 ms, true 387 / 387, tight stride
+    to stride): within the measured error of a rear view's right-minus-left step time (metrics/accuracy.json)."""
     analysis, _ = samples[name]
     assert finding_ids(analysis) <= SUPPORTED[name], analysis.findings
     assert not any(f.id.endswith("_asymmetry") for f in analysis.findings)
 
 
 def test_before_sample_keeps_its_findings(samples):  # noqa: F811
-    """Low cadence (154.7 measured) and overstride (31.5 cm measured, 18 true) exceed their uncertainty; the heel
-    strike (10.9 deg measured, 15 true, rearfoot above 8) does not exceed the 10 deg accuracy floor, so the
-    combined pattern is declined with that reason."""
+    """Low cadence (154.7 measured) exceeds its uncertainty.  Overstride (24.4 cm measured, 17.7 true, band up to
+    15) lies 9.4 cm beyond the band, within its uncertainty of +/-9.8 cm: overstride reads 5-10 cm long on
+    varied-look side views (metrics/accuracy.json p90 9.8 cm), so a reading of 24 cm could be a runner inside
+    the band and the finding is declined; so is the combined pattern."""
     analysis, _ = samples["before_side"]
-    assert finding_ids(analysis) == {"cadence_spm", "overstride"}
+    assert finding_ids(analysis) == {"cadence_spm"}
     declined = {n.id: n.reason for n in analysis.not_assessable}
-    assert "foot strike angle" in declined["overstride_heel_strike_low_cadence"]
+    assert "within this clip's uncertainty" in declined["overstride"]
+    assert "overstride_heel_strike_low_cadence" in declined
 
 
 @pytest.mark.xfail(strict=True, reason="pelvic drop reads 1-3 deg on before_rear with no growth (true 3 -> 9 deg): "
