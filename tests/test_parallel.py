@@ -11,11 +11,13 @@ from tests.conftest import incoming
 from vision.extract import pose_track, track_cache_path
 from vision.model import resolve_model
 from vision.parallel import (
-    chunk_options,
-    extract_pose_parallel,
+    MIN_CHUNK,
+    PosePool,
+    clip_index,
     iter_span,
+    lead_in,
     overlap_frames,
-    packet_times,
+    plan,
     plan_chunks,
 )
 from vision.track import PoseTrack
@@ -36,8 +38,22 @@ def test_chunks_cover_every_frame_once_with_equal_work(n, workers, overlap):
 
 
 def test_short_clips_are_not_split():
-    assert len(plan_chunks(200, 2, 15)) == 1
+    assert len(plan_chunks(2 * MIN_CHUNK - 1, 2, 15)) == 1
     assert len(plan_chunks(1000, 1, 15)) == 1
+
+
+@pytest.mark.parametrize("n, overlap, keyframes, share", [(360, 15, [0, 250], 0.09), (949, 15, range(0, 949, 160), 0.02),
+                                                          (14_400, 120, range(0, 14_400, 250), 0.2)])
+def test_chunks_that_decode_from_an_earlier_key_frame_infer_fewer_frames_for_equal_work(n, overlap, keyframes, share):
+    chunks = plan_chunks(n, 2, overlap, keyframes, share)
+    work = [c.stop - c.warmup + share * lead_in(keyframes, c.warmup) for c in chunks]
+    assert chunks[0].start == 0 and chunks[-1].stop == n and chunks[0].stop == chunks[1].start
+    assert abs(work[0] - work[1]) <= 1 + share
+
+
+def test_lead_in_counts_frames_from_the_key_frame_at_or_before_the_warm_up():
+    assert [lead_in([0, 250], w) for w in (0, 181, 250, 260)] == [0, 181, 0, 10]
+    assert lead_in([], 181) == 0  # key frames unknown: none assumed
 
 
 @pytest.mark.shared
@@ -46,12 +62,12 @@ def test_short_clips_are_not_split():
                                   "vaila_walk_front_59fps_mlwalk.mp4"])  # MPEG-4 Part 2
 def test_a_seeked_chunk_decodes_the_same_frames_at_the_same_times(name):
     info = probe(incoming(name))
-    pts, time_base = packet_times(info)
+    index = clip_index(info)
     start = info.n_frames // 2 + 3  # rarely a key frame
     stop = start + 30
     serial = [(i, t, rgb[::16, ::16]) for i, t, rgb in itertools.takewhile(
         lambda frame: frame[0] < stop, iter_frames(info)) if i >= start]
-    seeked = [(i, t, rgb[::16, ::16]) for i, t, rgb in iter_span(info, pts, time_base, start, stop)]
+    seeked = [(i, t, rgb[::16, ::16]) for i, t, rgb in iter_span(info, index, start, stop)]
     assert len(seeked) == 30
     assert [i for i, _, _ in seeked] == [i for i, _, _ in serial]
     assert np.allclose([t for _, t, _ in seeked], [t for _, t, _ in serial], atol=1e-9)
@@ -60,14 +76,14 @@ def test_a_seeked_chunk_decodes_the_same_frames_at_the_same_times(name):
 
 @pytest.fixture(scope="module")
 def chunked():
-    """The check clip's track made on two processes, kept in the pose cache under its own key."""
+    """The check clip's track made on two cores, kept in the pose cache under its own key."""
     info, bundle = probe(incoming(CHECK_CLIP)), resolve_model()
-    overlap = overlap_frames(info)
-    cached = track_cache_path(info, bundle, chunk_options(plan_chunks(info.n_frames, 2, overlap), overlap))
+    cached = track_cache_path(info, bundle, chunking=plan(info, 2).options)
     if cached.is_file():
         return PoseTrack.load(cached)
     seen = []
-    track = extract_pose_parallel(info, bundle, 2, progress=lambda done, total: seen.append((done, total)))
+    with PosePool(2) as pool:
+        track = pool.extract(info, bundle, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == seen[-1][1], "progress reaches its total"
     cached.parent.mkdir(parents=True, exist_ok=True)
     return PoseTrack.load(track.save(cached))
