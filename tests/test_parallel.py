@@ -94,7 +94,8 @@ def chunked(clip):
     seen = []
     with PosePool(2) as pool:
         track = pool.extract(info, bundle, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1][0] == seen[-1][1], "progress reaches its total"
+    assert seen[-1] == (info.n_frames, info.n_frames), "progress counts the clip's frames and reaches the end"
+    assert all(b[0] >= a[0] for a, b in zip(seen, seen[1:]))
     cached.parent.mkdir(parents=True, exist_ok=True)
     return PoseTrack.load(track.save(cached))
 
@@ -202,3 +203,23 @@ def test_a_batch_on_two_workers_leaves_no_process_behind(tmp_path):
     assert [r.status for r in results] == ["analysed", "analysed"]
     assert during[0], "the clips ran on worker processes"
     assert _children() - before == set()
+
+
+def test_progress_sums_every_chunk_in_clip_frames_and_drops_an_abandoned_job():
+    import queue
+    from concurrent.futures import Future
+
+    from vision.parallel import _Relay
+
+    counts, seen = queue.Queue(), []
+    relay = _Relay(counts, job=7, total=375, n_frames=360, progress=lambda done, total: seen.append((done, total)))
+    counts.put((6, 100))  # a worker still running the previous, abandoned clip
+    counts.put((7, 50))
+    relay.add(10)  # the caller's own chunk
+    assert seen[-1] == ((10 + 50) * 360 // 375, 360)
+    finished = Future()
+    finished.set_result(None)
+    counts.put((7, 155))
+    relay.until_done([finished])
+    assert relay.done == 215 and seen[-1] == (360, 360)
+    assert all(b[0] >= a[0] for a, b in zip(seen, seen[1:]))

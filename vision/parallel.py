@@ -332,6 +332,8 @@ def _init_worker(progress_queue, bundle: ModelBundle) -> None:
     _initialised_at = time.time()
     _progress_queue = progress_queue
     os.environ.setdefault("GLOG_minloglevel", "2")
+    # MediaPipe's C++ logging would cut into the caller's progress bar; a worker's errors reach the caller pickled.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     cv2.setNumThreads(1)
     _build_spare(bundle)
 
@@ -434,7 +436,7 @@ class PosePool:
         self.start(bundle)
         job = next(self._jobs)
         first, *rest = chunking.chunks
-        relay = _Relay(self._queue, job, sum(c.stop - c.warmup for c in chunking.chunks), progress)
+        relay = _Relay(self._queue, job, sum(c.stop - c.warmup for c in chunking.chunks), info.n_frames, progress)
         futures = []
         try:
             futures = [self._executor.submit(_worker_chunk, job, info, bundle, chunking.index, c) for c in rest]
@@ -475,11 +477,11 @@ class PosePool:
 
 
 class _Relay:
-    """Frames done by every chunk of one job, reported as ``progress(done, total)`` in the caller's thread
-    (a Streamlit progress bar must be updated from the thread running the script)."""
+    """Frames done by every chunk of one job, reported in the caller's thread (a Streamlit progress bar
+    must be updated from the thread running the script) as ``progress(done, n_frames)``, warm-ups counted in."""
 
-    def __init__(self, counts, job: int, total: int, progress: Progress | None):
-        self._counts, self._job, self._total, self._progress = counts, job, total, progress
+    def __init__(self, counts, job: int, total: int, n_frames: int, progress: Progress | None):
+        self._counts, self._job, self._total, self._n, self._progress = counts, job, total, n_frames, progress
         self.done = 0
 
     def add(self, frames: int) -> None:
@@ -494,7 +496,7 @@ class _Relay:
                 self._report()
         self._collect(block=False)
         if self._progress:
-            self._progress(self._total, self._total)
+            self._progress(self._n, self._n)
 
     def _collect(self, block: bool) -> bool:
         got = False
@@ -508,7 +510,7 @@ class _Relay:
 
     def _report(self) -> None:
         if self._progress:
-            self._progress(min(self.done, self._total), self._total)
+            self._progress(min(self.done, self._total) * self._n // self._total, self._n)
 
 
 def _stitches_agree(info: VideoInfo, chunking: Plan, parts: list[dict]) -> bool:
