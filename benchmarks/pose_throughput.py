@@ -12,6 +12,8 @@ and of ``sample_videos``), each in a fresh process so start-up and peak memory a
            first clip) / infer;  target >= 1.7 on 2 cores (the limit is 2)
   cores    CPU seconds of parent + workers over the warm run's wall time: 2.0 on two cores means both
            were ours all the time; less means waiting, or other programs on the machine
+  extra    CPU time of the warm run's chunks over that of the serial run: the work chunking adds
+           (warm-ups, lead-ins, a landmarker's first frame per chunk); load-insensitive
   proj     load-insensitive: frames x single-stream inference CPU per frame / CPU time of the busiest
            chunk, i.e. the warm speed-up if each chunk had an idle core of its own (it counts decoding,
            warm-up and lead-in frames, a landmarker's first frame; not memory-bandwidth contention)
@@ -98,9 +100,9 @@ def measure(clip: str, workers: int) -> dict:
     peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                + (workers - 1) * resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     serial = extract_pose(info, bundle)
-    serial_s = time.perf_counter() - start
+    serial_s, serial_cpu = time.perf_counter() - start, _cpu_s() - cpu
     frames = [(t, rgb) for (_, t, rgb), _ in zip(iter_frames(info), range(INFERENCE_FRAMES))]
     with PoseEstimator(bundle) as estimate:
         estimate(*frames[0][::-1])  # graph start-up is not throughput
@@ -118,11 +120,13 @@ def measure(clip: str, workers: int) -> dict:
     inference_fps = 1 / per_frame_s
     return {
         "clip": Path(clip).name, "frames": info.n_frames, "size": f"{info.width}x{info.height}",
-        "chunks": [[c.warmup, c.start, c.stop] for c in chunking.chunks], "parallel": bool(warm.options.get("chunk_starts")),
+        "chunks": [[c.warmup, c.start, c.stop] for c in chunking.chunks],
+        "parallel": bool(warm.options.get("chunk_starts")),
         "inference_fps": inference_fps, "inference_cpu_ms": 1000 * per_frame_cpu,
         "inference_cpu_share": inference_cpu / inference_s,
-        "serial_fps": serial.n_frames / serial_s, "cold_fps": cold.n_frames / cold_s, "warm_fps": warm.n_frames / warm_s,
-        "cores": warm_cpu / warm_s, "peak_mb": peak_mb,
+        "serial_fps": serial.n_frames / serial_s, "cold_fps": cold.n_frames / cold_s,
+        "warm_fps": warm.n_frames / warm_s,
+        "cores": warm_cpu / warm_s, "peak_mb": peak_mb, "extra": sum(r.cpu_s for r in runs) / serial_cpu,
         "projected": info.n_frames * per_frame_cpu / max((r.cpu_s for r in runs), default=float("nan")),
         "plan_s": plan_s, "stitch_s": returned - max(ends, default=returned), "pickle_kb": pickled / 1024,
         "pickle_ms": 1000 * pickle_s, "worker_starts": starts,
@@ -144,7 +148,7 @@ def main(argv: list[str]) -> None:
     clips = argv or [str(c) for c in DEFAULT_CLIPS if c.is_file()]
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; parallel on {workers} cores")
     print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'serial':>6} {'cold':>5} {'warm':>5} "
-          f"{'cores':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
+          f"{'cores':>5} {'extra':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
     results = []
     for clip in clips:
         out = subprocess.run([sys.executable, __file__, "--workers", str(workers), "--one", clip],
@@ -156,7 +160,7 @@ def main(argv: list[str]) -> None:
         ratio = {k: r[f"{k}_fps"] / r["inference_fps"] for k in ("serial", "cold", "warm")}
         print(f"{r['clip'][:34]:34} {r['frames']:6d} {r['size']:>9} {r['inference_fps']:5.1f} "
               f"{r['inference_cpu_ms']:4.0f} {ratio['serial']:6.2f} {ratio['cold']:5.2f} {ratio['warm']:5.2f} "
-              f"{r['cores']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} {r['peak_mb']:7.0f} "
+              f"{r['cores']:5.2f} {r['extra']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} {r['peak_mb']:7.0f} "
               f"{r['load'][0]:4.1f}-{r['load'][1]:<4.1f}")
     print(f"load average now {os.getloadavg()[0]:.2f}\n\nwhere the warm run's time went (seconds; frames inferred "
           "include the warm-up; lead-in: frames decoded only to reach the warm-up from a key frame)")
@@ -171,7 +175,8 @@ def main(argv: list[str]) -> None:
             print(f"  cold worker start: spawn + imports {w['spawn_import_s']:.2f}, MediaPipe + landmarker "
                   f"{w['landmarker_s']:.2f}")
         for c in r["runs"]:
-            print(f"  {c['process']:6} inferred {c['inferred']:5d} (warm-up {c['warmup']:3d}) lead-in {c['lead_in']:4d}  "
+            print(f"  {c['process']:6} inferred {c['inferred']:5d} (warm-up {c['warmup']:3d}) "
+                  f"lead-in {c['lead_in']:4d}  "
                   f"landmarker {c['landmarker_s']:.2f}  seek+lead-in {c['seek_s']:.2f}  frames {c['loop_s']:6.2f}  "
                   f"cpu {c['cpu_s']:6.2f} ({1000 * c['cpu_s'] / c['inferred']:.1f} ms/frame)  idle at end "
                   f"{c['idle_end_s']:.2f}")

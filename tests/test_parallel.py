@@ -47,7 +47,8 @@ def test_short_clips_are_not_split():
     assert len(plan_chunks(1000, 1, 15)) == 1
 
 
-@pytest.mark.parametrize("n, overlap, keyframes, share", [(360, 15, [0, 250], 0.09), (949, 15, range(0, 949, 160), 0.02),
+@pytest.mark.parametrize("n, overlap, keyframes, share", [(360, 15, [0, 250], 0.09),
+                                                          (949, 15, range(0, 949, 160), 0.02),
                                                           (14_400, 120, range(0, 14_400, 250), 0.2)])
 def test_chunks_that_decode_from_an_earlier_key_frame_infer_fewer_frames_for_equal_work(n, overlap, keyframes, share):
     chunks = plan_chunks(n, 2, overlap, keyframes, share)

@@ -347,7 +347,7 @@ def _warm_up() -> WorkerStart:
 
 def _worker_chunk(job: int, info: VideoInfo, bundle: ModelBundle, index: ClipIndex,
                   chunk: Chunk) -> tuple[dict, ChunkRun]:
-    """A chunk on a pool worker: frame counts go to the parent tagged with the job, then the next landmarker is built."""
+    """A chunk on a pool worker; frame counts go to the caller, tagged with the job; then the next landmarker."""
     try:
         return _run_chunk(info, bundle, index, chunk, lambda frames: _progress_queue.put((job, frames)))
     finally:
