@@ -376,7 +376,8 @@ class PosePool:
         self._jobs = itertools.count()
 
     def start(self, bundle: ModelBundle, wait: bool = False) -> PosePool:
-        """Start the worker processes, which import MediaPipe and build a landmarker; ``wait`` until they have."""
+        """Start the worker processes, which import MediaPipe and build a landmarker; ``wait`` until they have
+        (and until the landmarkers for the next chunks are built)."""
         with self._state:
             if self._executor is None and self.workers > 1:
                 context = multiprocessing.get_context("spawn")  # a forked MediaPipe graph is not safe
@@ -387,8 +388,8 @@ class PosePool:
                 self._warming = [self._executor.submit(_warm_up) for _ in range(self.workers - 1)]
         if self.workers > 1:
             _build_spare(bundle)
-        if wait:
-            wait_all(self._warming + list(_spares.values()))
+        if wait and self._executor is not None:  # every worker's next landmarker (one worker may take two of these)
+            wait_all([self._executor.submit(_warm_up) for _ in range(self.workers - 1)] + list(_spares.values()))
         return self
 
     @property
