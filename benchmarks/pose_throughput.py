@@ -147,8 +147,9 @@ def main(argv: list[str]) -> None:
         return
     clips = argv or [str(c) for c in DEFAULT_CLIPS if c.is_file()]
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; parallel on {workers} cores")
-    print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'serial':>6} {'cold':>5} {'warm':>5} "
-          f"{'cores':>5} {'extra':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
+    print(f"{'':34} {'':6} {'':9} {'fps':>10} {'':6} {'fps':>11} {'fps':>11}")
+    print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'serial':>6} {'cold':>5} {'/inf':>5} "
+          f"{'warm':>5} {'/inf':>5} {'cores':>5} {'extra':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
     results = []
     for clip in clips:
         out = subprocess.run([sys.executable, __file__, "--workers", str(workers), "--one", clip],
@@ -159,9 +160,17 @@ def main(argv: list[str]) -> None:
         results.append(r := json.loads(out.stdout.strip().splitlines()[-1]))
         ratio = {k: r[f"{k}_fps"] / r["inference_fps"] for k in ("serial", "cold", "warm")}
         print(f"{r['clip'][:34]:34} {r['frames']:6d} {r['size']:>9} {r['inference_fps']:5.1f} "
-              f"{r['inference_cpu_ms']:4.0f} {ratio['serial']:6.2f} {ratio['cold']:5.2f} {ratio['warm']:5.2f} "
+              f"{r['inference_cpu_ms']:4.0f} {ratio['serial']:6.2f} {r['cold_fps']:5.1f} {ratio['cold']:5.2f} "
+              f"{r['warm_fps']:5.1f} {ratio['warm']:5.2f} "
               f"{r['cores']:5.2f} {r['extra']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} {r['peak_mb']:7.0f} "
               f"{r['load'][0]:4.1f}-{r['load'][1]:<4.1f}")
+    split = [r for r in results if r["parallel"]]
+    if split:
+        def median(key):
+            values = sorted(r[key] / (r["inference_fps"] if key.endswith("fps") else 1) for r in split)
+            return values[len(values) // 2]
+        print(f"clips split in chunks: median warm/inference {median('warm_fps'):.2f} (target >= 1.7 on 2 cores), "
+              f"cold/inference {median('cold_fps'):.2f}, projection on idle cores {median('projected'):.2f}")
     print(f"load average now {os.getloadavg()[0]:.2f}\n\nwhere the warm run's time went (seconds; frames inferred "
           "include the warm-up; lead-in: frames decoded only to reach the warm-up from a key frame)")
     for r in results:
