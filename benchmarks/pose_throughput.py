@@ -14,6 +14,8 @@ and of ``sample_videos``), each in a fresh process so start-up and peak memory a
            were ours all the time; less means waiting, or other programs on the machine
   extra    CPU time of the warm run's chunks over that of the serial run: the work chunking adds
            (warm-ups, lead-ins, a landmarker's first frame per chunk); load-insensitive
+  limit    load-insensitive: the most ``workers`` cores can give over single-stream inference once
+           decoding is counted: workers x inference CPU / the serial run's CPU (decoding included)
   proj     load-insensitive: frames x single-stream inference CPU per frame / CPU time of the busiest
            chunk, i.e. the warm speed-up if each chunk had an idle core of its own (it counts decoding,
            warm-up and lead-in frames, a landmarker's first frame; not memory-bandwidth contention)
@@ -128,6 +130,7 @@ def measure(clip: str, workers: int) -> dict:
         "warm_fps": warm.n_frames / warm_s,
         "cores": warm_cpu / warm_s, "peak_mb": peak_mb, "extra": sum(r.cpu_s for r in runs) / serial_cpu,
         "projected": info.n_frames * per_frame_cpu / max((r.cpu_s for r in runs), default=float("nan")),
+        "limit": workers * info.n_frames * per_frame_cpu / serial_cpu,
         "plan_s": plan_s, "stitch_s": returned - max(ends, default=returned), "pickle_kb": pickled / 1024,
         "pickle_ms": 1000 * pickle_s, "worker_starts": starts,
         "runs": [{"process": "parent" if r.pid == os.getpid() else "worker", "inferred": r.chunk.stop - r.chunk.warmup,
@@ -149,7 +152,7 @@ def main(argv: list[str]) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; parallel on {workers} cores")
     print(f"{'':34} {'':6} {'':9} {'fps':>10} {'':6} {'fps':>11} {'fps':>11}")
     print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'serial':>6} {'cold':>5} {'/inf':>5} "
-          f"{'warm':>5} {'/inf':>5} {'cores':>5} {'extra':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
+          f"{'warm':>5} {'/inf':>5} {'cores':>5} {'extra':>5} {'limit':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
     results = []
     for clip in clips:
         out = subprocess.run([sys.executable, __file__, "--workers", str(workers), "--one", clip],
@@ -162,7 +165,8 @@ def main(argv: list[str]) -> None:
         print(f"{r['clip'][:34]:34} {r['frames']:6d} {r['size']:>9} {r['inference_fps']:5.1f} "
               f"{r['inference_cpu_ms']:4.0f} {ratio['serial']:6.2f} {r['cold_fps']:5.1f} {ratio['cold']:5.2f} "
               f"{r['warm_fps']:5.1f} {ratio['warm']:5.2f} "
-              f"{r['cores']:5.2f} {r['extra']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} {r['peak_mb']:7.0f} "
+              f"{r['cores']:5.2f} {r['extra']:5.2f} {r['limit']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} "
+              f"{r['peak_mb']:7.0f} "
               f"{r['load'][0]:4.1f}-{r['load'][1]:<4.1f}")
     split = [r for r in results if r["parallel"]]
     if split:
