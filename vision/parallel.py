@@ -170,7 +170,10 @@ def plan(info: VideoInfo, workers: int) -> Plan:
     overlap, whole = overlap_frames(info), [Chunk(0, 0, info.n_frames)]
     if len(plan_chunks(info.n_frames, workers, overlap)) < 2:
         return Plan(whole, overlap, None)
-    index = clip_index(info)
+    try:
+        index = clip_index(info)
+    except av.error.FFmpegError:  # damaged: the serial decoding names the problem
+        return Plan(whole, overlap, None)
     if len(index.pts) != info.n_frames:  # frames a seek could not number as a decode from the start does
         return Plan(whole, overlap, index)
     share = DECODE_SHARE_PER_MEGAPIXEL * info.width * info.height / 1e6
