@@ -21,6 +21,7 @@ at an address (what dask-jobqueue or dask-kubernetes give you).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import html
@@ -37,6 +38,7 @@ from pathlib import Path
 import stridescope
 from vision.errors import InputError
 from vision.extract import file_sha256
+from vision.parallel import PosePool
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp"})
 VIEWS = ("auto", "side", "rear", "front")
@@ -182,8 +184,11 @@ def _number(row: dict, column: str, low: float, high: float) -> float | None:
 # --- one clip ---------------------------------------------------------------------------------------------
 
 
-def analyse_job(job: ClipJob, folder: str, model: str | None, with_report: bool) -> ClipResult:
+def analyse_job(job: ClipJob, folder: str, model: str | None, with_report: bool,
+                poses: PosePool | None = None) -> ClipResult:
     """Analyse one clip into ``folder`` (runs on a worker); never raises.
+
+    ``poses``: the pool to spread its pose extraction over (in-process runs only); else one core.
 
     The marker file is written last, so a clip interrupted half way is
     analysed again next time rather than taken for done.
@@ -199,7 +204,8 @@ def analyse_job(job: ClipJob, folder: str, model: str | None, with_report: bool)
         else:
             analysis = analyze_clip(job.path, out, view=job.view, treadmill_speed_kmh=job.treadmill_speed_kmh,
                                     height_cm=job.height_cm, capture_fps=job.capture_fps, model=model,
-                                    clip_sha256=job.content_sha256 or None, workers=1).analysis
+                                    clip_sha256=job.content_sha256 or None,
+                                    workers=poses.workers if poses else 1, pool=poses).analysis
         report = ""
         if with_report:
             from reports.report import AnalysisFiles, build_report
@@ -321,8 +327,12 @@ def run_batch(
         else:
             todo.append((job, folder))
     if todo:
-        with _executor(workers, cluster) as pool:
-            futures = {pool.submit(analyse_job, job, str(folder), model, with_report): job for job, folder in todo}
+        # Several clips: one per core, which wastes nothing on chunk warm-ups; one clip: its chunks take the cores.
+        inline = cluster is None and (workers <= 1 or len(todo) == 1)
+        with (PosePool(workers) if inline else contextlib.nullcontext()) as poses, \
+                _executor(1 if inline else workers, cluster) as pool:
+            futures = {pool.submit(analyse_job, job, str(folder), model, with_report, poses): job
+                       for job, folder in todo}
             for future in as_completed(futures):
                 done += 1
                 results.append(result := _result_of(future, futures[future]))

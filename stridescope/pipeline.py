@@ -16,6 +16,7 @@ from metrics.measure import Analysed, analyze, write_strides_csv
 from metrics.review import reviewed_analysis
 from reports.report import ANALYSIS_FILE, GAIT_FILE, POSE_FILE
 from vision.extract import pose_track
+from vision.parallel import PosePool
 from vision.people import follow_runner
 
 Progress = Callable[[str, int, int], None]
@@ -40,13 +41,15 @@ def analyze_clip(
     workers: int = 1,
     events_csv: str | Path | None = None,
     person: int | None = None,
+    pool: PosePool | None = None,
 ) -> Analysed:
     """Analyse ``clip`` and write its files into ``out_dir`` (created if needed); return its gait and analysis.
 
     ``clip_sha256`` is the clip's content hash if the caller already has it
     (it is hashed once either way); ``recorded_path`` is the path
     ``analysis.json`` names for the clip, when it will live elsewhere (a store).
-    ``workers`` > 1 runs the pose model on that many processes (:mod:`vision.parallel`).
+    ``workers`` > 1 runs the pose model on that many cores (:mod:`vision.parallel`), through
+    ``pool`` if given (else the process's shared pool, kept warm between clips).
     With ``events_csv`` (:mod:`metrics.event_io` format) its events are used instead of detected
     ones; a bad file raises :class:`metrics.event_io.EventsError` before anything is written.
     ``person`` measures that person of the people found in view (an index into
@@ -54,7 +57,7 @@ def analyze_clip(
     """
     report = progress or (lambda stage, done, total: None)
     track = pose_track(clip, model=model, capture_fps=capture_fps, sha256=clip_sha256, workers=workers,
-                       progress=lambda done, total: report("pose", done, total))
+                       pool=pool, progress=lambda done, total: report("pose", done, total))
     # Everyone in view is looked for; the runner's frames are kept, followed anew if the model was on someone else.
     track = follow_runner(track, clip, model=model, capture_fps=capture_fps, person=person,
                           progress=lambda done, total: report("people", done, total))

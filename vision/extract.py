@@ -12,8 +12,9 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from vision.errors import NoRunnerError
 from vision.model import ModelBundle, cache_dir, resolve_model
 from vision.track import PoseTrack
 from vision.video import VideoInfo, iter_frames, probe
+
+if TYPE_CHECKING:
+    from vision.parallel import PosePool
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(frames_done, frames_total)``."""
@@ -95,30 +99,30 @@ def _native_stderr_silenced():
         os.close(saved)
 
 
-def _decoded_ahead(info: VideoInfo, depth: int = 8):
-    """``iter_frames`` run in a background thread, ``depth`` frames ahead."""
-    frames: queue.Queue = queue.Queue(maxsize=depth)
+def decoded_ahead(frames: Iterator, depth: int = 8) -> Iterator:
+    """The items of ``frames`` (a decoding generator) produced in a background thread, ``depth`` ahead."""
+    items: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def produce():
         try:
-            for item in iter_frames(info):
+            for item in frames:
                 while not stop.is_set():
                     try:
-                        frames.put(item, timeout=0.1)
+                        items.put(item, timeout=0.1)
                         break
                     except queue.Full:
                         continue
                 if stop.is_set():
                     return
-            frames.put(_END)
+            items.put(_END)
         except BaseException as e:  # re-raised in the consumer's thread
-            frames.put(e)
+            items.put(e)
 
     thread = threading.Thread(target=produce, daemon=True, name="decode")
     thread.start()
     try:
-        while (item := frames.get()) is not _END:
+        while (item := items.get()) is not _END:
             if isinstance(item, BaseException):
                 raise item
             yield item
@@ -144,7 +148,7 @@ def extract_pose(
     )
     times, indices = [], []
     with PoseEstimator(bundle) as estimate:
-        for i, t, rgb in _decoded_ahead(info):
+        for i, t, rgb in decoded_ahead(iter_frames(info)):
             if i >= track.n_frames:  # more frames than the index listed: grow
                 track = _grown(track, i + 1)
             found = estimate(rgb, t)
@@ -183,7 +187,7 @@ def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = 
                      chunking: dict | None = None) -> Path:
     """Where the track of this clip content (``sha256``, hashed here if not given), model and options is cached.
 
-    ``chunking`` (see :func:`vision.parallel.chunk_options`) is part of the key
+    ``chunking`` (:attr:`vision.parallel.Plan.options`) is part of the key
     because a chunked track may differ slightly from the serial one.
     """
     parts = [sha256 or file_sha256(info.path), bundle.identity, info.capture_fps]
@@ -200,6 +204,7 @@ def pose_track(
     use_cache: bool = True,
     sha256: str | None = None,
     workers: int = 1,
+    pool: PosePool | None = None,
 ) -> PoseTrack:
     """The pose track of a clip: from the cache if this clip was analysed before.
 
@@ -207,18 +212,19 @@ def pose_track(
     options, so a renamed copy hits the cache and a re-encoded one does not.
     The hash (``sha256`` if the caller has it) is hashed once and kept in
     ``track.source["sha256"]`` for whoever stores the clip.
-    ``workers`` > 1 extracts in time chunks on that many processes
-    (:mod:`vision.parallel`); without a cached chunked track a cached serial one is used.
+    ``workers`` > 1 extracts in time chunks on that many cores (:mod:`vision.parallel`),
+    through ``pool`` (default: the process's shared pool, kept warm between clips);
+    without a cached chunked track a cached serial one is used.
     """
     from vision import parallel
 
     info = probe(clip, capture_fps=capture_fps)
     bundle = resolve_model(model)
     sha256 = sha256 or file_sha256(info.path)
-    overlap = parallel.overlap_frames(info)
-    chunking = parallel.chunk_options(parallel.plan_chunks(info.n_frames, workers, overlap), overlap)
-    keys = [track_cache_path(info, bundle, sha256, chunking)]
-    keys += [track_cache_path(info, bundle, sha256)] if chunking else []
+    workers = pool.workers if pool is not None else workers
+    chunking = parallel.plan(info, workers)
+    keys = [track_cache_path(info, bundle, sha256, chunking.options)]
+    keys += [track_cache_path(info, bundle, sha256)] if chunking.options else []
     for cached in keys if use_cache else ():
         if cached.is_file():
             track = PoseTrack.load(cached)
@@ -226,8 +232,10 @@ def pose_track(
             if progress:
                 progress(track.n_frames, track.n_frames)
             return track
-    track = parallel.extract_pose_parallel(info, bundle, workers, progress) if chunking \
-        else extract_pose(info, bundle, progress)
+    if chunking.options:
+        track = (pool or parallel.shared_pool(workers)).extract(info, bundle, progress, chunking)
+    else:
+        track = extract_pose(info, bundle, progress)
     track.source = track.source | {"sha256": sha256}
     if use_cache:
         # A chunked run that fell back to serial is stored as serial.
