@@ -22,6 +22,7 @@ on top of the other one.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -70,30 +71,63 @@ class EventParams:
     # them to a clip's own step (slow motion, sprinting, walking).
     reference_step_s: float = 0.35
 
+    # A foot's height range is judged over this many steps around each frame (two strides).
+    range_steps: float = 4.0
+    # Whether :meth:`for_step` has set ``reference_step_s`` to the clip's own step.
+    step_known: bool = False
+
+    def range_window(self, fps: float) -> int | None:
+        """Frames over which a foot's height range is judged (whole clip when the step is unknown)."""
+        return int(round(self.range_steps * self.reference_step_s * fps)) if self.step_known else None
+
     def for_step(self, step_period_s: float | None) -> EventParams:
         """These constants with every duration scaled from ``reference_step_s`` to ``step_period_s``."""
         if not _known(step_period_s):
             return self
         k = step_period_s / self.reference_step_s
         return replace(self, min_contact_s=k * self.min_contact_s, merge_gap_s=k * self.merge_gap_s,
-                       velocity_window_s=k * self.velocity_window_s, reference_step_s=step_period_s)
+                       velocity_window_s=k * self.velocity_window_s, reference_step_s=step_period_s,
+                       step_known=True)
 
 
 def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float = 0.3,
-                    velocity: np.ndarray | None = None) -> np.ndarray:
+                    velocity: np.ndarray | None = None, window: int | None = None) -> np.ndarray:
     """Image velocity (px/s, x and y) of the ground under ``foot``: the median
     velocity of its heel and toe while they are in the lowest part of their path.
 
     On a treadmill this is the belt; overground with a static camera it is ~0.
-    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
+    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed;
+    ``window`` (frames) judges "lowest" locally (:func:`local_quantiles`).
     """
     vel = foot_velocity(xy, fps) if velocity is None else velocity
     speeds = []
     for j in FOOT_POINTS[foot]:
         y = xy[:, j, 1]
-        low = y >= np.nanquantile(y, 1 - low_fraction)
+        low = y >= local_quantiles(y, window, (1 - low_fraction,))[0]
         speeds.append(vel[low, j])
     return np.nanmedian(np.concatenate(speeds), axis=0)
+
+
+def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, ...] = (0.02, 0.98)
+                    ) -> np.ndarray:
+    """``[len(quantiles), n]``: quantiles of ``y`` over the ``window`` frames centred on each
+    frame (over the whole clip when ``window`` is None or longer than the clip).
+
+    A foot's height range is judged over about two strides, not the whole clip:
+    a runner crossing the frame, a camera tilting, or a stretch where the
+    model follows someone else would otherwise decide what counts as low.
+    """
+    n = len(y)
+    if not np.isfinite(y).any():
+        return np.full((len(quantiles), n), np.nan)
+    if window is None or window >= n:
+        return np.repeat(np.nanquantile(y, quantiles)[:, None], n, axis=1)
+    half = window // 2
+    padded = np.concatenate([np.full(half, np.nan), y, np.full(window - 1 - half, np.nan)])
+    frames = np.lib.stride_tricks.sliding_window_view(padded, window)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing window gives NaN: not low
+        return np.nanquantile(frames, quantiles, axis=1)
 
 
 def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:
@@ -132,12 +166,13 @@ def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = Ev
     ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
     """
     vel = foot_velocity(xy, fps, params.velocity_window_s) if velocity is None else velocity
-    ground = ground_velocity(xy, fps, foot, velocity=vel)
+    window = params.range_window(fps)
+    ground = ground_velocity(xy, fps, foot, velocity=vel, window=window)
     rel = []
     for j in FOOT_POINTS[foot]:
         speed = np.linalg.norm(vel[:, j] - ground, axis=1)
         y = xy[:, j, 1]
-        lo, hi = np.nanquantile(y, [0.02, 0.98])
+        lo, hi = local_quantiles(y, window)
         low = y >= lo + (1 - params.low_fraction) * (hi - lo)
         rel.append(np.where(low, speed, np.inf))
     relative = np.fmin(*rel)
