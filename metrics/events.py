@@ -23,6 +23,7 @@ on top of the other one.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,6 +33,9 @@ from metrics.clean import _close_runs, _runs
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
 
 FOOT_POINTS = {"left": (LEFT_HEEL, LEFT_FOOT_INDEX), "right": (RIGHT_HEEL, RIGHT_FOOT_INDEX)}
+OTHER_FOOT = {"left": "right", "right": "left"}
+# Two contacts of one foot this many steps apart (about a stride) enclose one missed contact of the other.
+BRIDGE_RANGE = (1.6, 2.4)
 
 
 @dataclass
@@ -71,6 +75,10 @@ class EventParams:
     # them to a clip's own step (slow motion, sprinting, walking).
     reference_step_s: float = 0.35
 
+    # Where the gait cycle predicts a missed contact, a contact is looked for within this many
+    # steps of the prediction, with the initial-contact threshold relaxed to this fraction.
+    search_steps: float = 0.25
+    search_fraction: float = 0.4
     # A foot's height range is judged over this many steps around each frame (two strides).
     range_steps: float = 4.0
     # Whether :meth:`for_step` has set ``reference_step_s`` to the clip's own step.
@@ -196,14 +204,67 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     params = params.for_step(step_period_s)
     if velocity is None:
         velocity = foot_velocity(xy, fps, params.velocity_window_s)  # once for both feet
-    contacts = _speed_contacts(xy, time_s, fps, params, velocity)
+    relative = {foot: contact_mask(xy, fps, foot, params, velocity)[1] for foot in FOOT_POINTS}
+    contacts = sorted((c for foot, rel in relative.items()
+                       for c in _speed_contacts(foot, rel, time_s, fps, params, params.initial_contact_fraction)),
+                      key=lambda c: c.initial_contact_s)
     weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
                else params.short_contact_weight for c in contacts]
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
     landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)], step, weights)
-    return [contacts[i] for _, _, i in landings]
+
+    def search(foot: str, predicted_s: float) -> Contact | None:
+        """A weaker contact of ``foot`` near ``predicted_s``: where the rhythm says a foot must be
+        down, a slower-than-swing foot is more likely planted (the model blurred it) than not."""
+        near = np.abs(time_s - predicted_s) <= params.search_steps * step
+        rel = np.where(near, relative[foot], np.inf)
+        found = _speed_contacts(foot, rel, time_s, fps, params, params.search_fraction)
+        found = [c for c in found if abs(c.initial_contact_s - predicted_s) <= params.search_steps * step]
+        return min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
+
+    return bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search)
+
+
+def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
+                search: Callable[[str, float], Contact | None] | None = None) -> list[Contact]:
+    """``chain`` (alternating contacts, time order) with each single missing contact restored.
+
+    Where two contacts of one foot are about a stride apart (two steps, to
+    within ``BRIDGE_RANGE``), the other foot's contact between them was
+    missed.  The gait cycle predicts it half-way; ``search(foot, time)`` may
+    find it there (``source`` "detected"), else it is bridged at the
+    prediction with ``source="interpolated"`` and that foot's median contact
+    time, and said so: interpolated contacts start no step or stride
+    (:mod:`metrics.strides`) and lower every timed measure's confidence
+    (:mod:`metrics.summary`).  A longer gap stays a gap.
+
+    >>> t = np.arange(0, 2, 1 / 30)
+    >>> c = [Contact(f, s, s + 0.2, round(30 * s), round(30 * s) + 6, True)
+    ...      for f, s in (("left", 0.1), ("right", 0.45), ("left", 0.8), ("left", 1.5))]
+    >>> [(x.foot, round(x.initial_contact_s, 2), x.source) for x in bridge_gaps(c, 0.35, t)][-2:]
+    [('right', 1.15, 'interpolated'), ('left', 1.5, 'detected')]
+    """
+    out = chain[:1]
+    for a, b in zip(chain, chain[1:]):
+        gap = (b.initial_contact_s - a.initial_contact_s) / step
+        if a.foot == b.foot and BRIDGE_RANGE[0] <= gap <= BRIDGE_RANGE[1]:
+            foot, predicted = OTHER_FOOT[a.foot], (a.initial_contact_s + b.initial_contact_s) / 2
+            found = search(foot, predicted) if search else None
+            out.append(found or _interpolated(foot, predicted, chain, time_s))
+        out.append(b)
+    return out
+
+
+def _interpolated(foot: str, ic_s: float, contacts: list[Contact], time_s: np.ndarray) -> Contact:
+    """A contact of ``foot`` bridged at ``ic_s``, lasting the median of that foot's seen contacts."""
+    durations = [c.toe_off_s - c.initial_contact_s for c in contacts if c.foot == foot and c.complete
+                 and c.source != "interpolated"] or [c.toe_off_s - c.initial_contact_s for c in contacts if c.complete]
+    to_s = ic_s + (float(np.median(durations)) if durations else 0.0)
+    first = int(min(np.searchsorted(time_s, ic_s - 1e-9), len(time_s) - 1))
+    last = int(max(np.searchsorted(time_s, to_s + 1e-9) - 1, first))
+    return Contact(foot, float(ic_s), float(to_s), first, last, True, "interpolated")
 
 
 def _known(period_s: float | None) -> float | None:
@@ -220,21 +281,23 @@ def median_step_interval(contacts: list[Contact]) -> float | None:
     return float(np.median(gaps)) if gaps else None
 
 
-def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
-                    velocity: np.ndarray) -> list[Contact]:
-    """Contacts of both feet judged by speed relative to the ground, in time order."""
+def _speed_contacts(foot: str, relative: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
+                    level: float) -> list[Contact]:
+    """Contacts of ``foot`` where its speed relative to the ground (a fraction of its swing speed,
+    :func:`contact_mask`) stays below ``level``; initial contact timed where it falls below the
+    initial-contact fraction (or ``level``, if it never does), toe-off where it last was below the toe-off one."""
+    on = _close_runs(relative < level, int(round(params.merge_gap_s * fps)))
     contacts = []
-    for foot in ("left", "right"):
-        on, relative = contact_mask(xy, fps, foot, params, velocity)
-        on = _close_runs(on, int(round(params.merge_gap_s * fps)))
-        for start, stop in _runs(on):
-            pushing = np.flatnonzero(relative[start:stop] < params.toe_off_fraction)
-            last = start + int(pushing[-1]) if len(pushing) else stop - 1
-            ic = _crossing_time(time_s, relative, start - 1, start, params.initial_contact_fraction)
-            to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
-            complete = start > 0 and stop < len(on)
-            contacts.append(Contact(foot, ic, to, start, last, complete))
-    return sorted(contacts, key=lambda c: c.initial_contact_s)
+    for start, stop in _runs(on):
+        below = np.flatnonzero(relative[start:stop] < params.initial_contact_fraction)
+        first = start + int(below[0]) if len(below) else start
+        ic_level = params.initial_contact_fraction if len(below) else level
+        pushing = np.flatnonzero(relative[first:stop] < params.toe_off_fraction)
+        last = first + int(pushing[-1]) if len(pushing) else stop - 1
+        ic = _crossing_time(time_s, relative, first - 1, first, ic_level)
+        to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
+        contacts.append(Contact(foot, ic, to, first, last, start > 0 and stop < len(on)))
+    return contacts
 
 
 def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level: float) -> float:
