@@ -38,8 +38,10 @@ def miss(stem: str, figure: str):
     return pytest.param(stem, marks=pytest.mark.xfail(reason=f"measured {figure}", strict=True))
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion)"),
-                                  CHECKING[1], miss(CHECKING[2], "recall 0.25 (1 of 4 marked touchdowns)")])
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion: the model "
+                                                              "draws the landing foot off the shoe around contact)"),
+                                  CHECKING[1], miss(CHECKING[2], "recall 0.75 (3 of 4 marked touchdowns; the 4th is "
+                                                                 "as the runner leaves the frame)")])
 def test_initial_contacts_are_found_once_each(real_analysis, stem):
     """Precision and recall >= 0.95 (a detection counts within a third of a step of the label)."""
     e = errors(real_analysis, stem, "initial_contact")
@@ -47,7 +49,7 @@ def test_initial_contacts_are_found_once_each(real_analysis, stem):
 
 
 @pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "median 11 frames, 0 % within 2 (video frames)"),
-                                  CHECKING[1], miss(CHECKING[2], "25 % within 2 frames")])
+                                  CHECKING[1], miss(CHECKING[2], "median 0 frames but 75 % within 2 (one missed)")])
 def test_initial_contacts_match_labels(real_analysis, stem):
     """Median |IC error| <= 1 frame and >= 90 % of labelled ICs within 2 frames."""
     e = errors(real_analysis, stem, "initial_contact")
@@ -56,7 +58,8 @@ def test_initial_contacts_match_labels(real_analysis, stem):
 
 
 @pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "30 % within 2 frames (labels -1/+6 frames)"),
-                                  miss(CHECKING[1], "25 % within 2 frames"), miss(CHECKING[2], "0 % within 2 frames")])
+                                  miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early)"),
+                                  miss(CHECKING[2], "0 % within 2 frames (found 3 frames early)")])
 def test_toe_offs_match_labels(real_analysis, stem):
     """>= 85 % within 2 frames (the target is set at >= 60 fps; the 30 fps clips are held to it too)."""
     assert errors(real_analysis, stem, "toe_off").within(2) >= 0.85
@@ -81,6 +84,10 @@ def test_cadence_within_one_percent_of_pixel_measured_truth(real_analysis):
                                                ("mhuang24_treadmill_side_lab_slowed", "treadmill"),
                                                ("hato72_sprint_side_far", "overground"),
                                                ("hato72_sprintstart_side_b13", "overground"),
-                                               ("omartarek_overground_front_2people", "overground")])
+                                               ("omartarek_overground_front_2people", "overground"),
+                                               ("pexels5738706_walk_rear_tracking", "overground")])
 def test_treadmill_or_overground(real_analysis, stem, setting):
+    """pexels5738706: a camera tracking a walker from behind; the walker stays put in the picture and the
+    stance feet slide towards the camera as on a treadmill, but the background sweeps past (measured
+    2026-11-30: background 12.5 px/s against the ground's 11.4; beside the treadmills at most 0.3 px/s)."""
     assert real_analysis(f"{stem}.mp4").view["setting"] == setting
