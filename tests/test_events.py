@@ -91,3 +91,49 @@ def test_treadmill_or_overground(real_analysis, stem, setting):
     stance feet slide towards the camera as on a treadmill, but the background sweeps past (measured
     2026-11-30: background 12.5 px/s against the ground's 11.4; beside the treadmills at most 0.3 px/s)."""
     assert real_analysis(f"{stem}.mp4").view["setting"] == setting
+
+
+def contacts_at(*marks):
+    """Contacts ``(foot, initial_contact_s)`` lasting 0.2 s, frames at 30 fps."""
+    from metrics.events import Contact
+
+    return [Contact(f, t, t + 0.2, round(30 * t), round(30 * t) + 6, True) for f, t in marks]
+
+
+def test_one_missed_contact_is_bridged_and_said_so():
+    """Left at 0.8 s and 1.5 s with no right between: the gait cycle puts the right at 1.15 s, marked interpolated,
+    lasting the right foot's median contact; it starts no step (the step time stays unmeasured, not doubled)."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+    from metrics.strides import strides_from_contacts
+
+    chain = contacts_at(("left", 0.1), ("right", 0.45), ("left", 0.8), ("left", 1.5), ("right", 1.85))
+    bridged = bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30))
+    assert [(c.foot, c.source) for c in bridged][3] == ("right", "interpolated")
+    assert bridged[3].initial_contact_s == pytest.approx(1.15)
+    assert bridged[3].toe_off_s - bridged[3].initial_contact_s == pytest.approx(0.2)
+    steps = [s.step_time_s for s in strides_from_contacts(bridged, 0.35) if s.step_time_s]
+    assert steps == pytest.approx([0.35, 0.35, 0.35])
+
+
+def test_a_longer_gap_stays_a_gap():
+    """Two missed contacts (left 0.1 s, right 1.15 s: three steps) are not invented."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+
+    chain = contacts_at(("left", 0.1), ("right", 1.15), ("left", 1.5))
+    assert bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30)) == chain
+
+
+def test_a_missed_contact_is_searched_for_near_its_prediction():
+    """A weaker contact found by the search near the predicted time is kept as detected, not interpolated."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+
+    found = contacts_at(("right", 1.2))[0]
+    chain = contacts_at(("left", 0.8), ("left", 1.5))
+    bridged = bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30), lambda foot, t: found if foot == "right" else None)
+    assert bridged[1] is found and found.source == "detected"
