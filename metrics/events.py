@@ -340,7 +340,7 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
     The model often drags the hidden foot's heel down with the other foot
     as that one lands, so the candidate landings of both feet are reduced to
     the longest sequence that alternates left/right at plausible step times
-    (:func:`alternating_landings`).
+    (:func:`alternating_landings`), and a single missed one is bridged (:func:`bridge_gaps`).
     """
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
     vel = foot_velocity(xy, fps, params.velocity_window_s)
@@ -371,7 +371,8 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
             ic = _peak_time(time_s, down[foot], start)
             to = _crossing_time(time_s, lift, last, last + 1, 0.0)
             contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
-    return sorted(contacts, key=lambda c: c.initial_contact_s)
+    contacts.sort(key=lambda c: c.initial_contact_s)
+    return bridge_gaps(contacts, step, time_s) if step else contacts
 
 
 def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,
