@@ -139,7 +139,8 @@ def _num(x: float | None) -> str:
     return "-" if x is None or not np.isfinite(x) else f"{x:.1f}"
 
 
-EVENT_HEADER = ("clip", "role", "fps", "IC n", "IC bridged (interpolated)", "IC precision", "IC recall", "IC median abs err (fr)",
+EVENT_HEADER = ("clip", "role", "fps", "IC n", "IC bridged (interpolated)", "IC precision", "IC recall",
+                "IC median abs err (fr)",
                 "IC within 2 fr", "IC bias (fr)", "TO n", "TO within 2 fr", "cadence",
                 "cadence from steps (check)", "cadence (labels)", "cadence error", "match tol (fr)")
 

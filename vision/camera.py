@@ -25,7 +25,6 @@ WORK_WIDTH = 480
 # The runner's landmark box is widened by this fraction of its size on each side (limbs,
 # clothes, the belt under the feet).
 RUNNER_MARGIN = 0.25
-QUANTILE = 0.5
 
 
 def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS) -> float | None:
@@ -68,7 +67,8 @@ def _grey_frames(info: VideoInfo, wanted: set[int]) -> dict[int, np.ndarray]:
                 if not ok:
                     continue
                 if bgr.shape[1] != info.width and bgr.shape[0] == info.width:  # upright it if OpenCV did not
-                    bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE if info.rotation == 270 else cv2.ROTATE_90_COUNTERCLOCKWISE)
+                    turn = cv2.ROTATE_90_CLOCKWISE if info.rotation == 270 else cv2.ROTATE_90_COUNTERCLOCKWISE
+                    bgr = cv2.rotate(bgr, turn)
                 scale = min(1.0, WORK_WIDTH / bgr.shape[1])
                 if scale < 1:
                     bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -95,4 +95,4 @@ def _background_shift(a: np.ndarray, b: np.ndarray, runner_xy: np.ndarray, min_f
     found = status.ravel() == 1
     if found.sum() < min_features:
         return None
-    return float(np.quantile(np.linalg.norm((moved - corners).reshape(-1, 2)[found], axis=1), QUANTILE))
+    return float(np.median(np.linalg.norm((moved - corners).reshape(-1, 2)[found], axis=1)))
