@@ -14,10 +14,17 @@ height above the belt spans only a few pixels, while its speed changes
 abruptly at contact whatever the camera height.
 
 From behind or in front the belt moves along the camera axis, so the frontal
-detector times contacts by the foot's vertical image motion instead.  In both
-views the candidate contacts are reduced to a left/right alternation at
-plausible step times, which discards contacts of a foot the model has drawn
-on top of the other one.
+detector times contacts by the foot's vertical image motion instead.
+
+Both views then apply the gait-cycle prior, in units of the clip's step
+period (:mod:`metrics.periodicity`), so it holds from 25 to 240 fps and in
+slow motion of unknown factor: the candidate contacts are reduced to a
+left/right alternation at plausible step times (which refuses contacts of a
+foot the model has drawn on top of the other one), and where one contact is
+missing between two of the other foot it is looked for near where the cycle
+puts it, or else bridged there and marked ``interpolated``
+(:func:`bridge_gaps`).  What counts as "low" for a foot is judged over two
+strides around each frame, not the whole clip.
 """
 
 from __future__ import annotations
@@ -74,7 +81,6 @@ class EventParams:
     # The step the time constants above were set for; :meth:`for_step` scales
     # them to a clip's own step (slow motion, sprinting, walking).
     reference_step_s: float = 0.35
-
     # Where the gait cycle predicts a missed contact, a contact is looked for within this many
     # steps of the prediction, with the initial-contact threshold relaxed to this fraction.
     search_steps: float = 0.25
