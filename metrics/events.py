@@ -43,6 +43,8 @@ FOOT_POINTS = {"left": (LEFT_HEEL, LEFT_FOOT_INDEX), "right": (RIGHT_HEEL, RIGHT
 OTHER_FOOT = {"left": "right", "right": "left"}
 # Two contacts of one foot this many steps apart (about a stride) enclose one missed contact of the other.
 BRIDGE_RANGE = (1.6, 2.4)
+# A contact lasts between these many steps (plausible_toe_offs).
+CONTACT_STEPS = (0.25, 1.6)
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Contact:
     toe_off_s: float
     initial_contact_frame: int
     toe_off_frame: int
-    complete: bool  # False when the clip starts or ends inside this contact
+    complete: bool  # False when the clip starts or ends inside this contact, or its toe-off does not fit the cycle
     source: str = "detected"  # "detected" | "interpolated" (a gap bridged by the gait-cycle prior) | "user"
 
 
@@ -230,7 +232,7 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
         found = [c for c in found if abs(c.initial_contact_s - predicted_s) <= params.search_steps * step]
         return min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
 
-    return bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search)
+    return plausible_toe_offs(bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search), step)
 
 
 def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
@@ -261,6 +263,24 @@ def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
             out.append(found or _interpolated(foot, predicted, chain, time_s))
         out.append(b)
     return out
+
+
+def plausible_toe_offs(contacts: list[Contact], step: float) -> list[Contact]:
+    """``contacts`` with each toe-off that does not fit the gait cycle refused (``complete=False``:
+    no contact time, flight or duty factor is computed from it, and it is not reported).
+
+    A running contact lasts from about 0.4 of a step (elite sprinters at top speed: about 90 of
+    220 ms) to under one step (there is a flight phase; walking reaches about 1.3).  Outside
+    :data:`CONTACT_STEPS` the "contact" is the model losing the foot (a toe-off in the frame of
+    the landing) or following something else that stands still.
+
+    >>> c = [Contact("left", 0.0, 0.02, 0, 1, True), Contact("right", 0.35, 0.55, 10, 16, True)]
+    >>> [x.complete for x in plausible_toe_offs(c, 0.35)]
+    [False, True]
+    """
+    lo, hi = CONTACT_STEPS[0] * step, CONTACT_STEPS[1] * step
+    return [c if not c.complete or lo <= c.toe_off_s - c.initial_contact_s <= hi else replace(c, complete=False)
+            for c in contacts]
 
 
 def _interpolated(foot: str, ic_s: float, contacts: list[Contact], time_s: np.ndarray) -> Contact:
@@ -378,7 +398,7 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
             to = _crossing_time(time_s, lift, last, last + 1, 0.0)
             contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
     contacts.sort(key=lambda c: c.initial_contact_s)
-    return bridge_gaps(contacts, step, time_s) if step else contacts
+    return plausible_toe_offs(bridge_gaps(contacts, step, time_s), step) if step else contacts
 
 
 def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,
