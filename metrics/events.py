@@ -23,8 +23,10 @@ left/right alternation at plausible step times (which refuses contacts of a
 foot the model has drawn on top of the other one), and where one contact is
 missing between two of the other foot it is looked for near where the cycle
 puts it, or else bridged there and marked ``interpolated``
-(:func:`bridge_gaps`).  What counts as "low" for a foot is judged over two
-strides around each frame, not the whole clip.
+(:func:`bridge_gaps`); a toe-off that makes a contact shorter than a quarter
+step or longer than 1.6 steps is refused (:func:`plausible_toe_offs`).  What
+counts as "low" for a foot is judged over two strides around each frame, not
+the whole clip.
 """
 
 from __future__ import annotations
