@@ -138,3 +138,20 @@ def test_a_missed_contact_is_searched_for_near_its_prediction():
     chain = contacts_at(("left", 0.8), ("left", 1.5))
     bridged = bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30), lambda foot, t: found if foot == "right" else None)
     assert bridged[1] is found and found.source == "detected"
+
+
+def test_what_counts_as_low_is_judged_over_two_strides():
+    """A foot's path drops by 200 px halfway through (a runner coming nearer, or the model following someone
+    lower in the frame): judged locally, each half keeps its own range; judged over the whole clip, the first
+    half would never count as low."""
+    import numpy as np
+
+    from metrics.events import local_quantiles
+
+    t = np.arange(600) / 60
+    y = 400 + 20 * np.sin(2 * np.pi * t / 0.7) + np.where(t >= 5, 200, 0)
+    lo, hi = local_quantiles(y, window=84)
+    assert hi[120] == pytest.approx(420, abs=2) and lo[120] == pytest.approx(380, abs=2)
+    assert hi[480] == pytest.approx(620, abs=2)
+    whole_lo, whole_hi = local_quantiles(y, window=None)
+    assert whole_hi[120] > 600
