@@ -142,13 +142,10 @@ def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, .
         return np.repeat(np.nanquantile(y, quantiles)[:, None], n, axis=1)
     half = window // 2
     padded = np.concatenate([np.full(half, np.nan), y, np.full(window - 1 - half, np.nan)])
-    # Judged every sixteenth of a window and interpolated between: the range changes slowly.
-    centres = np.unique(np.append(np.arange(0, n, max(1, window // 16)), n - 1))
-    frames = np.lib.stride_tricks.sliding_window_view(padded, window)[centres]
+    frames = np.lib.stride_tricks.sliding_window_view(padded, window)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing window gives NaN: not low
-        sparse = np.nanquantile(frames, quantiles, axis=1)
-    return np.array([np.interp(np.arange(n), centres, row) for row in sparse])
+        return np.nanquantile(frames, quantiles, axis=1)
 
 
 def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:

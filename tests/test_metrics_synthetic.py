@@ -295,10 +295,10 @@ PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the pose model's hip line
                                                        "with gain 0.08 (correlation 0.2)")
 
 
-# Measured errors (deg), from the flight neutral: after_rear -0.94 (true 3), runner_rear -2.01 (true 4),
+# Measured errors (deg), from the flight neutral: after_rear -0.94 (true 3), runner_rear -2.00 (true 4; -2.01
+# before implausibly short contacts were refused, 2026-11-30: inside the tolerance by a hair),
 # before_rear -3.79 (true 5.8): the measure reads about 2 deg whatever the truth.
-@pytest.mark.parametrize("name", ["after_rear", pytest.param("runner_rear", marks=PELVIS_MISSED),
-                                  pytest.param("before_rear", marks=PELVIS_MISSED)])
+@pytest.mark.parametrize("name", ["after_rear", "runner_rear", pytest.param("before_rear", marks=PELVIS_MISSED)])
 def test_pelvic_drop_is_recovered_within_2_deg(samples, name):
     assert abs(error(samples, name, "pelvic_drop_deg")) <= 2.0
 
