@@ -25,7 +25,7 @@ missing between two of the other foot it is looked for near where the cycle
 puts it, or else bridged there and marked ``interpolated``
 (:func:`bridge_gaps`); a toe-off that makes a contact shorter than a quarter
 step or longer than 1.6 steps is refused (:func:`plausible_toe_offs`).  What
-counts as "low" for a foot is judged over two strides around each frame, not
+counts as "low" for a foot is judged over four strides around each frame, not
 the whole clip.
 """
 
@@ -89,8 +89,8 @@ class EventParams:
     # steps of the prediction, with the initial-contact threshold relaxed to this fraction.
     search_steps: float = 0.25
     search_fraction: float = 0.4
-    # A foot's height range is judged over this many steps around each frame (two strides).
-    range_steps: float = 4.0
+    # A foot's height range is judged over this many steps around each frame (four strides).
+    range_steps: float = 8.0
     # Whether :meth:`for_step` has set ``reference_step_s`` to the clip's own step.
     step_known: bool = False
 
@@ -128,10 +128,11 @@ def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float =
 
 def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, ...] = (0.02, 0.98)
                     ) -> np.ndarray:
-    """``[len(quantiles), n]``: quantiles of ``y`` over the ``window`` frames centred on each
-    frame (over the whole clip when ``window`` is None or longer than the clip).
+    """``[len(quantiles), n]``: quantiles of ``y`` over the ``window`` frames around each frame
+    (centred on it, or moved inside the clip near its ends; the whole clip when ``window`` is None
+    or longer than the clip).
 
-    A foot's height range is judged over about two strides, not the whole clip:
+    A foot's height range is judged over a few strides, not the whole clip:
     a runner crossing the frame, a camera tilting, or a stretch where the
     model follows someone else would otherwise decide what counts as low.
     """
@@ -140,9 +141,9 @@ def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, .
         return np.full((len(quantiles), n), np.nan)
     if window is None or window >= n:
         return np.repeat(np.nanquantile(y, quantiles)[:, None], n, axis=1)
-    half = window // 2
-    padded = np.concatenate([np.full(half, np.nan), y, np.full(window - 1 - half, np.nan)])
-    frames = np.lib.stride_tricks.sliding_window_view(padded, window)
+    # Near the clip's ends the window keeps its length, moved inside the clip: as much to judge by there.
+    first = np.clip(np.arange(n) - window // 2, 0, n - window)
+    frames = np.lib.stride_tricks.sliding_window_view(y, window)[first]
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing window gives NaN: not low
         return np.nanquantile(frames, quantiles, axis=1)
