@@ -124,8 +124,9 @@ def event_row(item: Labelled, analysis, fps: float) -> tuple[str, ...]:
     from_events = 60000 / np.mean(steps) if steps else None
     truth = item.truth.get("cadence_spm") or labelled_cadence(item.events, item.one_foot)
     cad_err = f"{100 * (measured - truth) / truth:+.1f}%" if measured and truth else "-"
-    return (item.clip.stem, item.role, f"{fps:.0f}", str(len(ic.errors)), _pct(ic.precision), _pct(ic.recall),
-            _num(ic.median_abs), _pct(ic.within(2)), f"{ic.bias:+.1f}" if len(ic.matched) else "-",
+    bridged = sum(e.kind == "initial_contact" and e.source == "interpolated" for e in analysis.events)
+    return (item.clip.stem, item.role, f"{fps:.0f}", str(len(ic.errors)), str(bridged), _pct(ic.precision),
+            _pct(ic.recall), _num(ic.median_abs), _pct(ic.within(2)), f"{ic.bias:+.1f}" if len(ic.matched) else "-",
             str(len(to.errors)), _pct(to.within(2)) if to.errors else "-",
             _num(measured), _num(from_events), _num(truth), cad_err, str(tol))
 
@@ -138,7 +139,8 @@ def _num(x: float | None) -> str:
     return "-" if x is None or not np.isfinite(x) else f"{x:.1f}"
 
 
-EVENT_HEADER = ("clip", "role", "fps", "IC n", "IC precision", "IC recall", "IC median abs err (fr)",
+EVENT_HEADER = ("clip", "role", "fps", "IC n", "IC bridged (interpolated)", "IC precision", "IC recall",
+                "IC median abs err (fr)",
                 "IC within 2 fr", "IC bias (fr)", "TO n", "TO within 2 fr", "cadence",
                 "cadence from steps (check)", "cadence (labels)", "cadence error", "match tol (fr)")
 

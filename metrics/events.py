@@ -14,14 +14,25 @@ height above the belt spans only a few pixels, while its speed changes
 abruptly at contact whatever the camera height.
 
 From behind or in front the belt moves along the camera axis, so the frontal
-detector times contacts by the foot's vertical image motion instead.  In both
-views the candidate contacts are reduced to a left/right alternation at
-plausible step times, which discards contacts of a foot the model has drawn
-on top of the other one.
+detector times contacts by the foot's vertical image motion instead.
+
+Both views then apply the gait-cycle prior, in units of the clip's step
+period (:mod:`metrics.periodicity`), so it holds from 25 to 240 fps and in
+slow motion of unknown factor: the candidate contacts are reduced to a
+left/right alternation at plausible step times (which refuses contacts of a
+foot the model has drawn on top of the other one), and where one contact is
+missing between two of the other foot it is looked for near where the cycle
+puts it, or else bridged there and marked ``interpolated``
+(:func:`bridge_gaps`); a toe-off that makes a contact shorter than a quarter
+step or longer than 1.6 steps is refused (:func:`plausible_toe_offs`).  What
+counts as "low" for a foot is judged over four strides around each frame, not
+the whole clip.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,6 +42,11 @@ from metrics.clean import _close_runs, _runs
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
 
 FOOT_POINTS = {"left": (LEFT_HEEL, LEFT_FOOT_INDEX), "right": (RIGHT_HEEL, RIGHT_FOOT_INDEX)}
+OTHER_FOOT = {"left": "right", "right": "left"}
+# Two contacts of one foot this many steps apart (about a stride) enclose one missed contact of the other.
+BRIDGE_RANGE = (1.6, 2.4)
+# A contact lasts between these many steps (plausible_toe_offs).
+CONTACT_STEPS = (0.25, 1.6)
 
 
 @dataclass
@@ -46,7 +62,7 @@ class Contact:
     toe_off_s: float
     initial_contact_frame: int
     toe_off_frame: int
-    complete: bool  # False when the clip starts or ends inside this contact
+    complete: bool  # False when the clip starts or ends inside this contact, or its toe-off does not fit the cycle
     source: str = "detected"  # "detected" | "interpolated" (a gap bridged by the gait-cycle prior) | "user"
 
 
@@ -69,6 +85,18 @@ class EventParams:
     # The step the time constants above were set for; :meth:`for_step` scales
     # them to a clip's own step (slow motion, sprinting, walking).
     reference_step_s: float = 0.35
+    # Where the gait cycle predicts a missed contact, a contact is looked for within this many
+    # steps of the prediction, with the initial-contact threshold relaxed to this fraction.
+    search_steps: float = 0.25
+    search_fraction: float = 0.4
+    # A foot's height range is judged over this many steps around each frame (four strides).
+    range_steps: float = 8.0
+    # Whether :meth:`for_step` has set ``reference_step_s`` to the clip's own step.
+    step_known: bool = False
+
+    def range_window(self, fps: float) -> int | None:
+        """Frames over which a foot's height range is judged (whole clip when the step is unknown)."""
+        return int(round(self.range_steps * self.reference_step_s * fps)) if self.step_known else None
 
     def for_step(self, step_period_s: float | None) -> EventParams:
         """These constants with every duration scaled from ``reference_step_s`` to ``step_period_s``."""
@@ -76,24 +104,49 @@ class EventParams:
             return self
         k = step_period_s / self.reference_step_s
         return replace(self, min_contact_s=k * self.min_contact_s, merge_gap_s=k * self.merge_gap_s,
-                       velocity_window_s=k * self.velocity_window_s, reference_step_s=step_period_s)
+                       velocity_window_s=k * self.velocity_window_s, reference_step_s=step_period_s,
+                       step_known=True)
 
 
 def ground_velocity(xy: np.ndarray, fps: float, foot: str, low_fraction: float = 0.3,
-                    velocity: np.ndarray | None = None) -> np.ndarray:
+                    velocity: np.ndarray | None = None, window: int | None = None) -> np.ndarray:
     """Image velocity (px/s, x and y) of the ground under ``foot``: the median
     velocity of its heel and toe while they are in the lowest part of their path.
 
     On a treadmill this is the belt; overground with a static camera it is ~0.
-    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
+    ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed;
+    ``window`` (frames) judges "lowest" locally (:func:`local_quantiles`).
     """
     vel = foot_velocity(xy, fps) if velocity is None else velocity
     speeds = []
     for j in FOOT_POINTS[foot]:
         y = xy[:, j, 1]
-        low = y >= np.nanquantile(y, 1 - low_fraction)
+        low = y >= local_quantiles(y, window, (1 - low_fraction,))[0]
         speeds.append(vel[low, j])
     return np.nanmedian(np.concatenate(speeds), axis=0)
+
+
+def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, ...] = (0.02, 0.98)
+                    ) -> np.ndarray:
+    """``[len(quantiles), n]``: quantiles of ``y`` over the ``window`` frames around each frame
+    (centred on it, or moved inside the clip near its ends; the whole clip when ``window`` is None
+    or longer than the clip).
+
+    A foot's height range is judged over a few strides, not the whole clip:
+    a runner crossing the frame, a camera tilting, or a stretch where the
+    model follows someone else would otherwise decide what counts as low.
+    """
+    n = len(y)
+    if not np.isfinite(y).any():
+        return np.full((len(quantiles), n), np.nan)
+    if window is None or window >= n:
+        return np.repeat(np.nanquantile(y, quantiles)[:, None], n, axis=1)
+    # Near the clip's ends the window keeps its length, moved inside the clip: as much to judge by there.
+    first = np.clip(np.arange(n) - window // 2, 0, n - window)
+    frames = np.lib.stride_tricks.sliding_window_view(y, window)[first]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing window gives NaN: not low
+        return np.nanquantile(frames, quantiles, axis=1)
 
 
 def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:
@@ -132,12 +185,13 @@ def contact_mask(xy: np.ndarray, fps: float, foot: str, params: EventParams = Ev
     ``velocity`` is :func:`foot_velocity` of ``xy`` if already computed.
     """
     vel = foot_velocity(xy, fps, params.velocity_window_s) if velocity is None else velocity
-    ground = ground_velocity(xy, fps, foot, velocity=vel)
+    window = params.range_window(fps)
+    ground = ground_velocity(xy, fps, foot, velocity=vel, window=window)
     rel = []
     for j in FOOT_POINTS[foot]:
         speed = np.linalg.norm(vel[:, j] - ground, axis=1)
         y = xy[:, j, 1]
-        lo, hi = np.nanquantile(y, [0.02, 0.98])
+        lo, hi = local_quantiles(y, window)
         low = y >= lo + (1 - params.low_fraction) * (hi - lo)
         rel.append(np.where(low, speed, np.inf))
     relative = np.fmin(*rel)
@@ -161,14 +215,85 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     params = params.for_step(step_period_s)
     if velocity is None:
         velocity = foot_velocity(xy, fps, params.velocity_window_s)  # once for both feet
-    contacts = _speed_contacts(xy, time_s, fps, params, velocity)
+    relative = {foot: contact_mask(xy, fps, foot, params, velocity)[1] for foot in FOOT_POINTS}
+    contacts = sorted((c for foot, rel in relative.items()
+                       for c in _speed_contacts(foot, rel, time_s, fps, params, params.initial_contact_fraction)),
+                      key=lambda c: c.initial_contact_s)
     weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
                else params.short_contact_weight for c in contacts]
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
     landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)], step, weights)
-    return [contacts[i] for _, _, i in landings]
+
+    def search(foot: str, predicted_s: float) -> Contact | None:
+        """A weaker contact of ``foot`` near ``predicted_s``: where the rhythm says a foot must be
+        down, a slower-than-swing foot is more likely planted (the model blurred it) than not."""
+        near = np.abs(time_s - predicted_s) <= params.search_steps * step
+        rel = np.where(near, relative[foot], np.inf)
+        found = _speed_contacts(foot, rel, time_s, fps, params, params.search_fraction)
+        found = [c for c in found if abs(c.initial_contact_s - predicted_s) <= params.search_steps * step]
+        return min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
+
+    return plausible_toe_offs(bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search), step)
+
+
+def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
+                search: Callable[[str, float], Contact | None] | None = None) -> list[Contact]:
+    """``chain`` (alternating contacts, time order) with each single missing contact restored.
+
+    Where two contacts of one foot are about a stride apart (two steps, to
+    within ``BRIDGE_RANGE``), the other foot's contact between them was
+    missed.  The gait cycle predicts it half-way; ``search(foot, time)`` may
+    find it there (``source`` "detected"), else it is bridged at the
+    prediction with ``source="interpolated"`` and that foot's median contact
+    time, and said so: interpolated contacts start no step or stride
+    (:mod:`metrics.strides`) and lower every timed measure's confidence
+    (:mod:`metrics.summary`).  A longer gap stays a gap.
+
+    >>> t = np.arange(0, 2, 1 / 30)
+    >>> c = [Contact(f, s, s + 0.2, round(30 * s), round(30 * s) + 6, True)
+    ...      for f, s in (("left", 0.1), ("right", 0.45), ("left", 0.8), ("left", 1.5))]
+    >>> [(x.foot, round(x.initial_contact_s, 2), x.source) for x in bridge_gaps(c, 0.35, t)][-2:]
+    [('right', 1.15, 'interpolated'), ('left', 1.5, 'detected')]
+    """
+    out = chain[:1]
+    for a, b in zip(chain, chain[1:]):
+        gap = (b.initial_contact_s - a.initial_contact_s) / step
+        if a.foot == b.foot and BRIDGE_RANGE[0] <= gap <= BRIDGE_RANGE[1]:
+            foot, predicted = OTHER_FOOT[a.foot], (a.initial_contact_s + b.initial_contact_s) / 2
+            found = search(foot, predicted) if search else None
+            out.append(found or _interpolated(foot, predicted, chain, time_s))
+        out.append(b)
+    return out
+
+
+def plausible_toe_offs(contacts: list[Contact], step: float) -> list[Contact]:
+    """``contacts`` with each toe-off that does not fit the gait cycle refused (``complete=False``:
+    no contact time, flight or duty factor is computed from it, and it is not reported).
+
+    A running contact lasts from about 0.4 of a step (elite sprinters at top speed: about 90 of
+    220 ms) to under one step (there is a flight phase; walking reaches about 1.3).  Outside
+    :data:`CONTACT_STEPS` the "contact" is the model losing the foot (a toe-off in the frame of
+    the landing) or following something else that stands still.
+
+    >>> c = [Contact("left", 0.0, 0.02, 0, 1, True), Contact("right", 0.35, 0.55, 10, 16, True)]
+    >>> [x.complete for x in plausible_toe_offs(c, 0.35)]
+    [False, True]
+    """
+    lo, hi = CONTACT_STEPS[0] * step, CONTACT_STEPS[1] * step
+    return [c if not c.complete or lo <= c.toe_off_s - c.initial_contact_s <= hi else replace(c, complete=False)
+            for c in contacts]
+
+
+def _interpolated(foot: str, ic_s: float, contacts: list[Contact], time_s: np.ndarray) -> Contact:
+    """A contact of ``foot`` bridged at ``ic_s``, lasting the median of that foot's seen contacts."""
+    durations = [c.toe_off_s - c.initial_contact_s for c in contacts if c.foot == foot and c.complete
+                 and c.source != "interpolated"] or [c.toe_off_s - c.initial_contact_s for c in contacts if c.complete]
+    to_s = ic_s + (float(np.median(durations)) if durations else 0.0)
+    first = int(min(np.searchsorted(time_s, ic_s - 1e-9), len(time_s) - 1))
+    last = int(max(np.searchsorted(time_s, to_s + 1e-9) - 1, first))
+    return Contact(foot, float(ic_s), float(to_s), first, last, True, "interpolated")
 
 
 def _known(period_s: float | None) -> float | None:
@@ -185,21 +310,23 @@ def median_step_interval(contacts: list[Contact]) -> float | None:
     return float(np.median(gaps)) if gaps else None
 
 
-def _speed_contacts(xy: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
-                    velocity: np.ndarray) -> list[Contact]:
-    """Contacts of both feet judged by speed relative to the ground, in time order."""
+def _speed_contacts(foot: str, relative: np.ndarray, time_s: np.ndarray, fps: float, params: EventParams,
+                    level: float) -> list[Contact]:
+    """Contacts of ``foot`` where its speed relative to the ground (a fraction of its swing speed,
+    :func:`contact_mask`) stays below ``level``; initial contact timed where it falls below the
+    initial-contact fraction (or ``level``, if it never does), toe-off where it last was below the toe-off one."""
+    on = _close_runs(relative < level, int(round(params.merge_gap_s * fps)))
     contacts = []
-    for foot in ("left", "right"):
-        on, relative = contact_mask(xy, fps, foot, params, velocity)
-        on = _close_runs(on, int(round(params.merge_gap_s * fps)))
-        for start, stop in _runs(on):
-            pushing = np.flatnonzero(relative[start:stop] < params.toe_off_fraction)
-            last = start + int(pushing[-1]) if len(pushing) else stop - 1
-            ic = _crossing_time(time_s, relative, start - 1, start, params.initial_contact_fraction)
-            to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
-            complete = start > 0 and stop < len(on)
-            contacts.append(Contact(foot, ic, to, start, last, complete))
-    return sorted(contacts, key=lambda c: c.initial_contact_s)
+    for start, stop in _runs(on):
+        below = np.flatnonzero(relative[start:stop] < params.initial_contact_fraction)
+        first = start + int(below[0]) if len(below) else start
+        ic_level = params.initial_contact_fraction if len(below) else level
+        pushing = np.flatnonzero(relative[first:stop] < params.toe_off_fraction)
+        last = first + int(pushing[-1]) if len(pushing) else stop - 1
+        ic = _crossing_time(time_s, relative, first - 1, first, ic_level)
+        to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
+        contacts.append(Contact(foot, ic, to, first, last, start > 0 and stop < len(on)))
+    return contacts
 
 
 def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level: float) -> float:
@@ -242,7 +369,7 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
     The model often drags the hidden foot's heel down with the other foot
     as that one lands, so the candidate landings of both feet are reduced to
     the longest sequence that alternates left/right at plausible step times
-    (:func:`alternating_landings`).
+    (:func:`alternating_landings`), and a single missed one is bridged (:func:`bridge_gaps`).
     """
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
     vel = foot_velocity(xy, fps, params.velocity_window_s)
@@ -273,7 +400,8 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
             ic = _peak_time(time_s, down[foot], start)
             to = _crossing_time(time_s, lift, last, last + 1, 0.0)
             contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
-    return sorted(contacts, key=lambda c: c.initial_contact_s)
+    contacts.sort(key=lambda c: c.initial_contact_s)
+    return plausible_toe_offs(bridge_gaps(contacts, step, time_s), step) if step else contacts
 
 
 def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,

@@ -274,12 +274,15 @@ def height_px(xy: np.ndarray) -> float:
 def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
                frame_size: tuple[int, int], view: str | None = "auto",
                treadmill_speed_kmh: float | None = None, height_cm: float | None = None,
-               params: EventParams = EventParams(), contacts: list[Contact] | None = None) -> Gait:
+               params: EventParams = EventParams(), contacts: list[Contact] | None = None,
+               background_px_s: float | None = None) -> Gait:
     """Resample onto an even grid if needed, detect the view, clean once, find (or take) the
     contacts, level the ground, fix the scale and compute the per-frame angles.
 
     ``contacts`` given (frames of the clip, e.g. events a person corrected)
     replace detection; on a resampled clip their frames move to the grid by time.
+    ``background_px_s`` (the background's image speed, :mod:`vision.camera`) tells a camera
+    following an overground runner from a treadmill.
     """
     frame_time_s = np.asarray(time_s, float)
     grid = even_grid(frame_time_s)
@@ -309,7 +312,7 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     # so rotating the picture would bias every angle measured from vertical.
     tilt = ground_line_tilt(xy, contacts) if the_view.kind == "side" else 0.0
     belt = np.nanmean([np.linalg.norm(ground_velocity(xy, fps, f, velocity=velocity)) for f in ("left", "right")])
-    setting = detect_setting(xy, fps, belt, leg_length_px(xy), treadmill_speed_kmh)
+    setting = detect_setting(xy, fps, belt, leg_length_px(xy), treadmill_speed_kmh, background_px_s=background_px_s)
     scale = Scale(leg_length_px(xy), height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
                   belt_px_per_s=float(belt) if setting == "treadmill" else None)
     # The runner's height scales better than the belt: the pose model's feet lag the belt in

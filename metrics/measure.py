@@ -96,7 +96,8 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
                          tuple(track.frame_size))
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
-                   treadmill_speed_kmh, height_cm, params, contacts=contacts)
+                   treadmill_speed_kmh, height_cm, params, contacts=contacts,
+                   background_px_s=track.source.get("background_px_s"))
     if contacts is not None:
         g = on_given_contacts(g)
     return Analysed(g, analysis_of(g, track, excluded))

@@ -35,6 +35,10 @@ from vision.landmarks import (
 
 LEFT_EAR, RIGHT_EAR = INDEX["left_ear"], INDEX["right_ear"]
 
+# Beside a treadmill the background's image speed stays below a fiftieth of the belt's on the
+# clips measured (a hand-held phone shakes it by a few per cent); a camera following the runner
+# sweeps it at about the ground's speed (1.1x on pexels5738706).  A fifth separates the two.
+STILL_BACKGROUND = 0.2
 # Shoulder-plus-hip width over torso height: about 0.1-0.3 edge-on, 0.6-0.9 facing.
 SIDE_WIDTH_RATIO = 0.4
 
@@ -72,15 +76,18 @@ def width_ratio(xy: np.ndarray) -> float:
 
 def detect_setting(xy: np.ndarray, fps: float, belt_px_s: float, leg_length_px: float,
                    treadmill_speed_kmh: float | None = None, travel_legs: float = 1.0,
-                   size_change: float = 1.4) -> str:
+                   size_change: float = 1.4, background_px_s: float | None = None) -> str:
     """``treadmill`` or ``overground``.
 
     A runner who crosses the frame (the pelvis travels more than
     ``travel_legs`` leg lengths) or comes towards or goes away from the
     camera (the torso's image length changes by ``size_change``) is
     overground.  Otherwise it is a treadmill when the stance feet move with a
-    ground much faster than the pelvis moves (the belt).  A camera panning
-    with an overground runner looks like a treadmill in the landmarks alone.
+    ground much faster than the pelvis moves (the belt) -- unless the
+    background moves too (``background_px_s``, :mod:`vision.camera`): a
+    camera panning or tracking with an overground runner sweeps the
+    background past at about the ground's image speed, while beside a
+    treadmill it stands still (:data:`STILL_BACKGROUND`).
     """
     if treadmill_speed_kmh:
         return "treadmill"
@@ -92,8 +99,22 @@ def detect_setting(xy: np.ndarray, fps: float, belt_px_s: float, leg_length_px: 
     small, large = np.nanquantile(torso, [0.05, 0.95])
     if hi - lo > travel_legs * leg_length_px or large > size_change * small:
         return "overground"
+    if camera_follows(belt_px_s, background_px_s):
+        return "overground"
     hip_speed = abs(np.nanmedian(np.gradient(pelvis[:, 0]) * fps))
     return "treadmill" if belt_px_s > 2 * hip_speed else "overground"
+
+
+def camera_follows(ground_px_s: float, background_px_s: float | None) -> bool:
+    """Whether the background sweeps past at more than :data:`STILL_BACKGROUND` of the ground's
+    image speed (False when the background's speed is unknown).
+
+    >>> camera_follows(800.0, 0.3), camera_follows(11.4, 12.5), camera_follows(11.4, None)
+    (False, True, False)
+    """
+    if background_px_s is None or not np.isfinite(background_px_s):
+        return False
+    return bool(background_px_s > STILL_BACKGROUND * ground_px_s)
 
 
 def running_direction(xy: np.ndarray) -> str:

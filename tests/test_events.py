@@ -38,8 +38,10 @@ def miss(stem: str, figure: str):
     return pytest.param(stem, marks=pytest.mark.xfail(reason=f"measured {figure}", strict=True))
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion)"),
-                                  CHECKING[1], miss(CHECKING[2], "recall 0.25 (1 of 4 marked touchdowns)")])
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion: the model "
+                                                              "draws the landing foot off the shoe around contact)"),
+                                  CHECKING[1], miss(CHECKING[2], "recall 0.50 (2 of 4 marked touchdowns; the 4th is "
+                                                                 "as the runner leaves the frame)")])
 def test_initial_contacts_are_found_once_each(real_analysis, stem):
     """Precision and recall >= 0.95 (a detection counts within a third of a step of the label)."""
     e = errors(real_analysis, stem, "initial_contact")
@@ -47,7 +49,7 @@ def test_initial_contacts_are_found_once_each(real_analysis, stem):
 
 
 @pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "median 11 frames, 0 % within 2 (video frames)"),
-                                  CHECKING[1], miss(CHECKING[2], "25 % within 2 frames")])
+                                  CHECKING[1], miss(CHECKING[2], "median 0.5 frames but 50 % within 2 (two missed)")])
 def test_initial_contacts_match_labels(real_analysis, stem):
     """Median |IC error| <= 1 frame and >= 90 % of labelled ICs within 2 frames."""
     e = errors(real_analysis, stem, "initial_contact")
@@ -56,7 +58,9 @@ def test_initial_contacts_match_labels(real_analysis, stem):
 
 
 @pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "30 % within 2 frames (labels -1/+6 frames)"),
-                                  miss(CHECKING[1], "25 % within 2 frames"), miss(CHECKING[2], "0 % within 2 frames")])
+                                  miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early)"),
+                                  miss(CHECKING[2], "0 % within 2 frames: contacts 2 frames long against 4-5 marked, "
+                                                    "toe-off 3-4 frames early")])
 def test_toe_offs_match_labels(real_analysis, stem):
     """>= 85 % within 2 frames (the target is set at >= 60 fps; the 30 fps clips are held to it too)."""
     assert errors(real_analysis, stem, "toe_off").within(2) >= 0.85
@@ -81,6 +85,73 @@ def test_cadence_within_one_percent_of_pixel_measured_truth(real_analysis):
                                                ("mhuang24_treadmill_side_lab_slowed", "treadmill"),
                                                ("hato72_sprint_side_far", "overground"),
                                                ("hato72_sprintstart_side_b13", "overground"),
-                                               ("omartarek_overground_front_2people", "overground")])
+                                               ("omartarek_overground_front_2people", "overground"),
+                                               ("pexels5738706_walk_rear_tracking", "overground")])
 def test_treadmill_or_overground(real_analysis, stem, setting):
+    """pexels5738706: a camera tracking a walker from behind; the walker stays put in the picture and the
+    stance feet slide towards the camera as on a treadmill, but the background sweeps past (measured
+    2026-11-30: background 12.5 px/s against the ground's 11.4; beside the treadmills at most 0.3 px/s)."""
     assert real_analysis(f"{stem}.mp4").view["setting"] == setting
+
+
+def contacts_at(*marks):
+    """Contacts ``(foot, initial_contact_s)`` lasting 0.2 s, frames at 30 fps."""
+    from metrics.events import Contact
+
+    return [Contact(f, t, t + 0.2, round(30 * t), round(30 * t) + 6, True) for f, t in marks]
+
+
+def test_one_missed_contact_is_bridged_and_said_so():
+    """Left at 0.8 s and 1.5 s with no right between: the gait cycle puts the right at 1.15 s, marked interpolated,
+    lasting the right foot's median contact; it starts no step (the step time stays unmeasured, not doubled)."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+    from metrics.strides import strides_from_contacts
+
+    chain = contacts_at(("left", 0.1), ("right", 0.45), ("left", 0.8), ("left", 1.5), ("right", 1.85))
+    bridged = bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30))
+    assert [(c.foot, c.source) for c in bridged][3] == ("right", "interpolated")
+    assert bridged[3].initial_contact_s == pytest.approx(1.15)
+    assert bridged[3].toe_off_s - bridged[3].initial_contact_s == pytest.approx(0.2)
+    steps = [s.step_time_s for s in strides_from_contacts(bridged, 0.35) if s.step_time_s]
+    assert steps == pytest.approx([0.35, 0.35, 0.35])
+
+
+def test_a_longer_gap_stays_a_gap():
+    """Two missed contacts (left 0.1 s, right 1.15 s: three steps) are not invented."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+
+    chain = contacts_at(("left", 0.1), ("right", 1.15), ("left", 1.5))
+    assert bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30)) == chain
+
+
+def test_a_missed_contact_is_searched_for_near_its_prediction():
+    """A weaker contact found by the search near the predicted time is kept as detected, not interpolated."""
+    import numpy as np
+
+    from metrics.events import bridge_gaps
+
+    found = contacts_at(("right", 1.2))[0]
+    chain = contacts_at(("left", 0.8), ("left", 1.5))
+    bridged = bridge_gaps(chain, 0.35, np.arange(0, 2.5, 1 / 30), lambda foot, t: found if foot == "right" else None)
+    assert bridged[1] is found and found.source == "detected"
+
+
+def test_what_counts_as_low_is_judged_locally():
+    """A foot's path drops by 200 px halfway through (a runner coming nearer, or the model following someone
+    lower in the frame): judged locally, each half keeps its own range; judged over the whole clip, the first
+    half would never count as low."""
+    import numpy as np
+
+    from metrics.events import local_quantiles
+
+    t = np.arange(600) / 60
+    y = 400 + 20 * np.sin(2 * np.pi * t / 0.7) + np.where(t >= 5, 200, 0)
+    lo, hi = local_quantiles(y, window=84)
+    assert hi[120] == pytest.approx(420, abs=2) and lo[120] == pytest.approx(380, abs=2)
+    assert hi[480] == pytest.approx(620, abs=2)
+    whole_lo, whole_hi = local_quantiles(y, window=None)
+    assert whole_hi[120] > 600

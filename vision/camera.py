@@ -1,0 +1,98 @@
+"""Whether the camera moves: the image speed of the background around the runner.
+
+A treadmill and a camera that follows an overground runner look the same in
+the landmarks alone: either way the stance foot slides across the image
+while the runner stays put.  The background tells them apart.  On a
+treadmill it stands still (a hand-held phone shakes it a little); a panning
+or tracking camera sweeps it past at about the ground's own image speed.
+
+Corner features outside the runner's box are tracked (pyramidal
+Lucas-Kanade) between consecutive frames at a few dozen places in the clip;
+the median speed of their motion is the background's speed.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from vision.video import VideoInfo
+
+# Frame pairs sampled over the clip; frames are shrunk to this width first (speed, and the
+# same feature scale whatever the resolution); speeds are reported in full-frame pixels.
+PAIRS = 24
+WORK_WIDTH = 480
+# The runner's landmark box is widened by this fraction of its size on each side (limbs,
+# clothes, the belt under the feet).
+RUNNER_MARGIN = 0.25
+
+
+def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS) -> float | None:
+    """Median image speed (full-frame px per second of clip time) of the background, the runner's
+    box left out; None when too few frames or features were found to judge it.
+
+    ``image_xy`` [n, 33, 2] are the runner's landmarks per decoded frame.
+    """
+    n = len(image_xy)
+    if n < 3:
+        return None
+    firsts = set(np.unique(np.linspace(0, n - 2, min(pairs, n - 1)).round().astype(int)).tolist())
+    grey = _grey_frames(info, firsts | {i + 1 for i in firsts})
+    scale = min(1.0, WORK_WIDTH / info.width) if info.width else 1.0
+    fps = info.capture_fps  # frames per second of clip (capture) time, as the landmarks are timed
+    speeds = []
+    for i in sorted(firsts):
+        if i not in grey or i + 1 not in grey:
+            continue
+        moved = _background_shift(grey[i], grey[i + 1], image_xy[i] * scale)
+        if moved is not None:
+            speeds.append(moved / scale * fps)
+    return float(np.median(speeds)) if len(speeds) >= max(3, len(firsts) // 3) else None
+
+
+def _grey_frames(info: VideoInfo, wanted: set[int]) -> dict[int, np.ndarray]:
+    """The ``wanted`` frames (decode order), upright, grey and shrunk to :data:`WORK_WIDTH`.
+
+    OpenCV grabs every frame but converts only the wanted ones, several times faster than
+    converting them all (:func:`vision.video.iter_frames`)."""
+    capture = cv2.VideoCapture(str(info.path))
+    capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    out: dict[int, np.ndarray] = {}
+    try:
+        for index in range(max(wanted) + 1):
+            if not capture.grab():
+                break
+            if index in wanted:
+                ok, bgr = capture.retrieve()
+                if not ok:
+                    continue
+                if bgr.shape[1] != info.width and bgr.shape[0] == info.width:  # upright it if OpenCV did not
+                    turn = cv2.ROTATE_90_CLOCKWISE if info.rotation == 270 else cv2.ROTATE_90_COUNTERCLOCKWISE
+                    bgr = cv2.rotate(bgr, turn)
+                scale = min(1.0, WORK_WIDTH / bgr.shape[1])
+                if scale < 1:
+                    bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+                out[index] = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    finally:
+        capture.release()
+    return out
+
+
+def _background_shift(a: np.ndarray, b: np.ndarray, runner_xy: np.ndarray, min_features: int = 12) -> float | None:
+    """Median displacement (px) of corner features outside the runner's box from frame ``a`` to ``b``."""
+    mask = np.full(a.shape, 255, np.uint8)
+    ok = np.isfinite(runner_xy).all(axis=1)
+    if ok.any():
+        (x0, y0), (x1, y1) = runner_xy[ok].min(axis=0), runner_xy[ok].max(axis=0)
+        mx, my = RUNNER_MARGIN * (x1 - x0), RUNNER_MARGIN * (y1 - y0)
+        top, bottom = int(max(y0 - my, 0)), int(min(y1 + my, a.shape[0]))
+        left, right = int(max(x0 - mx, 0)), int(min(x1 + mx, a.shape[1]))
+        mask[top:bottom, left:right] = 0
+    corners = cv2.goodFeaturesToTrack(a, maxCorners=200, qualityLevel=0.01, minDistance=8, mask=mask)
+    if corners is None or len(corners) < min_features:
+        return None
+    moved, status, _ = cv2.calcOpticalFlowPyrLK(a, b, corners, None, winSize=(21, 21), maxLevel=3)
+    found = status.ravel() == 1
+    if found.sum() < min_features:
+        return None
+    return float(np.median(np.linalg.norm((moved - corners).reshape(-1, 2)[found], axis=1)))
