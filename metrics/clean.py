@@ -85,11 +85,20 @@ class CleanTrack:
         return self._unfiltered
 
 
+def _seen_mean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean over ``axis`` of what was seen: NaN, without a warning, where nothing was (frames without the
+    runner are expected, e.g. where the model followed someone else)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
+
+
 def body_size_px(xy: np.ndarray) -> float:
     """Median shoulder-to-hip distance in pixels: the yardstick for pixel tolerances."""
-    shoulder = np.nanmean(xy[:, [LEFT_SHOULDER, RIGHT_SHOULDER]], axis=1)
-    hip = np.nanmean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1)
-    size = np.nanmedian(np.linalg.norm(shoulder - hip, axis=1))
+    shoulder = _seen_mean(xy[:, [LEFT_SHOULDER, RIGHT_SHOULDER]], axis=1)
+    hip = _seen_mean(xy[:, [LEFT_HIP, RIGHT_HIP]], axis=1)
+    distance = np.linalg.norm(shoulder - hip, axis=1)
+    size = np.median(distance[np.isfinite(distance)]) if np.isfinite(distance).any() else np.nan
     return float(size) if np.isfinite(size) and size > 0 else 1.0
 
 
@@ -315,7 +324,7 @@ def separate_feet(xy: np.ndarray, time_s: np.ndarray, touch: float = 0.3, episod
     xy = np.array(xy, dtype=float)
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
     (_, left), (_, right) = FEET
-    apart = np.nanmean(np.linalg.norm(xy[:, list(left)] - xy[:, list(right)], axis=-1), axis=1) / body_size_px(xy)
+    apart = _seen_mean(np.linalg.norm(xy[:, list(left)] - xy[:, list(right)], axis=-1), axis=1) / body_size_px(xy)
     together = _close_runs(np.nan_to_num(apart, nan=np.inf) < touch, int(round(episode_gap_s * fps)))
     redrawn = np.zeros(xy.shape[:2], bool)
     for knee, foot in FEET:

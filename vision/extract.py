@@ -197,6 +197,18 @@ def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = 
     return cache_dir() / "tracks" / f"{name}.npz"
 
 
+def _background(info: VideoInfo, track: PoseTrack) -> dict:
+    """The background's image speed (:func:`vision.camera.background_speed`), measured once per track: kept
+    per frame in the track's source (a cached track may be read again with another capture rate)."""
+    if "background_px_frame" in track.source:
+        per_frame = track.source["background_px_frame"]
+    else:
+        speed = background_speed(info, track.image_xy)
+        per_frame = None if speed is None else speed / info.capture_fps
+    return {"background_px_frame": per_frame,
+            "background_px_s": None if per_frame is None else per_frame * info.capture_fps}
+
+
 def pose_track(
     clip: str | Path,
     model: str | Path | None = None,
@@ -229,8 +241,7 @@ def pose_track(
     for cached in keys if use_cache else ():
         if cached.is_file():
             track = PoseTrack.load(cached)
-            track.source = info.to_dict() | {"sha256": sha256,  # same content, maybe another path
-                                             "background_px_s": background_speed(info, track.image_xy)}
+            track.source = info.to_dict() | {"sha256": sha256} | _background(info, track)  # maybe another path
             if progress:
                 progress(track.n_frames, track.n_frames)
             return track
@@ -238,7 +249,7 @@ def pose_track(
         track = (pool or parallel.shared_pool(workers)).extract(info, bundle, progress, chunking)
     else:
         track = extract_pose(info, bundle, progress)
-    track.source = track.source | {"sha256": sha256, "background_px_s": background_speed(info, track.image_xy)}
+    track.source = track.source | {"sha256": sha256} | _background(info, track)
     if use_cache:
         # A chunked run that fell back to serial is stored as serial.
         done = {k: v for k, v in track.options.items() if k != "capture_fps"}
