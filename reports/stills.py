@@ -77,16 +77,23 @@ def plan_stills(analysis: Analysis) -> list[Still]:
     return stills
 
 
-def crop_to_runner(scene: np.ndarray, xy: np.ndarray, pad: float = 0.3) -> np.ndarray:
-    """The part of the frame around the runner's landmarks (padded), or the whole frame if unseen."""
+def crop_to_runner(scene: np.ndarray, xy: np.ndarray, pad: float = 0.3,
+                   drawn: np.ndarray | None = None) -> np.ndarray:
+    """The part of the frame around the runner's landmarks (padded), or the whole frame if unseen; widened to
+    everything ``drawn`` ([h, w] mask of annotated pixels) so no label is cut at the edge."""
     pts = xy[np.isfinite(xy).all(axis=1)]
     if len(pts) == 0:
         return scene
     (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
     m = pad * max(x1 - x0, y1 - y0)
+    x0, y0, x1, y1 = x0 - m, y0 - m, x1 + m, y1 + m
+    if drawn is not None and drawn.any():
+        rows, cols = np.nonzero(drawn)
+        x0, x1 = min(x0, cols.min() - 4), max(x1, cols.max() + 5)
+        y0, y1 = min(y0, rows.min() - 4), max(y1, rows.max() + 5)
     h, w = scene.shape[:2]
-    x0, x1 = int(max(x0 - m, 0)), int(min(x1 + m, w))
-    y0, y1 = int(max(y0 - m, 0)), int(min(y1 + m, h))
+    x0, x1 = int(max(x0, 0)), int(min(x1, w))
+    y0, y1 = int(max(y0, 0)), int(min(y1, h))
     return scene[y0:y1, x0:x1]
 
 
@@ -105,7 +112,7 @@ def render_stills(analysis: Analysis, gait: Gait, out_dir: str | Path, clip: str
             scene = rgb.copy()
             for layer in layers:
                 scene = layer.annotate(scene, states[index])
-            frames[index] = crop_to_runner(scene, states[index].xy)
+            frames[index] = crop_to_runner(scene, states[index].xy, drawn=(scene != rgb).any(axis=-1))
         if len(frames) == len(wanted):
             break
     for s in stills:

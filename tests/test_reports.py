@@ -156,3 +156,16 @@ def test_exports_read_back(report):
     np.testing.assert_allclose(points[0][seen], files.track.image_xy[..., 0].T[seen], atol=1e-3)
     np.testing.assert_allclose(points[1][seen], files.track.frame_size[1] - files.track.image_xy[..., 1].T[seen],
                                atol=1e-3)
+
+
+def test_a_still_keeps_every_label_drawn_beside_a_small_runner():
+    """A label drawn left of a runner who fills a small part of a wide frame stays whole in the still."""
+    from reports.stills import crop_to_runner
+
+    scene = np.zeros((400, 1000, 3), np.uint8)
+    runner = np.array([[600.0, 150.0], [640.0, 300.0]])  # landmarks' box: 40 x 150 px
+    drawn = np.zeros(scene.shape[:2], bool)
+    drawn[200:220, 380:560] = True  # "knee 13.5°" to the runner's left
+    still = crop_to_runner(scene, runner, drawn=drawn)
+    assert still.shape[1] >= 640 + 45 - 376  # from the label's left edge to past the padded runner
+    assert crop_to_runner(scene, runner).shape[1] < 200  # without it, the label would be cut away
