@@ -144,7 +144,10 @@ def distrusted(metrics: dict[str, Metric], quality: list[QualityNote]) -> dict[s
         for name in note.affects:
             if name in out:
                 m = out[name]
-                reasons = (m.confidence.reasons if m.confidence else []) + [f"the capture check says: {note.message}"]
+                reason = f"the capture check says: {note.message}"
+                if m.confidence and reason in m.confidence.reasons:
+                    continue  # already distrusted for it
+                reasons = (m.confidence.reasons if m.confidence else []) + [reason]
                 out[name] = replace(m, confidence=Confidence("low", 0.0, reasons))
     return out
 

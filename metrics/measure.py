@@ -21,7 +21,7 @@ from metrics.analysis import Analysis, GaitEvent, Metric, Stride
 from metrics.crowd import crowd_notes
 from metrics.event_io import contacts_from_events
 from metrics.events import EventParams
-from metrics.findings import assess
+from metrics.findings import assess, distrusted
 from metrics.gait import Gait, build_gait, on_given_contacts
 from metrics.quality import quality_notes
 from metrics.registry import SPECS
@@ -112,6 +112,7 @@ def analysis_of(g: Gait, track, excluded: Collection[tuple[str, int]] = ()) -> A
         g = replace(g, strides=[replace(s, index=k) for k, s in enumerate(kept)])
     metrics, per_stride = measure(g)
     quality = crowd_notes(getattr(track, "people", {})) + quality_notes(g, metrics, track.detected_fraction)
+    metrics = distrusted(metrics, quality)  # the table says what the findings go by
     found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
                                     "step_period_s": g.step_period_s and round(g.step_period_s, 4)}
