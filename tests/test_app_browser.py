@@ -8,6 +8,7 @@ sessions, a comparison, then a restart.  Screenshots go to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -106,6 +107,38 @@ def page(browser, server):
     pg.get_by_role("heading", name="Stridescope").wait_for()
     yield pg
     context.close()
+
+
+@contextlib.contextmanager
+def serving_one_session(root: Path, clip: Path, athlete: str):
+    """The app on a fresh store holding one analysed session of ``clip`` (stored as an upload would be)."""
+    from stridescope import session_service as service
+    from stridescope.storage import NewSession
+
+    repo = Repository(load_settings({"STRIDESCOPE_DATA": str(root / "data")}))
+    service.analyse_file(repo, clip, NewSession(athlete, clip.name))
+    s = Server(root / "data", root / "streamlit.log")
+    s.start()
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+@contextlib.contextmanager
+def opened(url: str):
+    """A headless Chromium page on ``url`` once the app has drawn its title."""
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pg = b.new_context(viewport={"width": 1400, "height": 2000}).new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(url)
+        pg.get_by_role("heading", name="Stridescope").wait_for()
+        try:
+            yield pg
+        finally:
+            b.close()
 
 
 def go(page, name: str) -> None:

@@ -14,9 +14,9 @@ import pytest
 
 from stridescope import session_service as service
 from stridescope.settings import load_settings
-from stridescope.storage import NewSession, Repository
+from stridescope.storage import Repository
 from tests.conftest import incoming
-from tests.test_app_browser import CHROMIUM, Server, go, wait_idle
+from tests.test_app_browser import go, opened, serving_one_session, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.shared]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -26,26 +26,14 @@ CLIP = "sports2d_walk_side_multiperson_demo.mp4"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("people-app")
-    repo = Repository(load_settings({"STRIDESCOPE_DATA": str(root / "data")}))
-    service.analyse_file(repo, incoming(CLIP), NewSession("Walker", CLIP))
-    s = Server(root / "data", root / "streamlit.log")
-    s.start()
-    yield s
-    s.stop()
+    with serving_one_session(tmp_path_factory.mktemp("people-app"), incoming(CLIP), "Walker") as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        pg = browser.new_context(viewport={"width": 1400, "height": 2000}).new_page()
-        pg.set_default_timeout(60_000)
-        pg.goto(server.url)
-        pg.get_by_role("heading", name="Stridescope").wait_for()
+    with opened(server.url) as pg:
         yield pg
-        browser.close()
 
 
 def settled(page) -> None:
