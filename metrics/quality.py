@@ -22,6 +22,12 @@ CONTACT_METRICS = [s.name for s in SPECS if s.event_timed and s.high_confidence_
 ANGLES_FROM_VERTICAL = [s.name for s in SPECS if s.angle_from_vertical]
 SAGITTAL = [s.name for s in SPECS if "side" in s.views and "rear" not in s.views]
 FRONTAL = [s.name for s in SPECS if "side" not in s.views]
+ALL_MEASURES = [s.name for s in SPECS]
+WALKING_DUTY_FACTOR_PCT = 45.0
+"""A foot on the ground for this share of the stride or more is taken for walking: running keeps it under 50 %
+(a flight phase; Novacheck 1998, Gait Posture 7:77-95) and walking over 60 %, but toe-off is found early, so a
+walk reads short (47-54 % on the four walking clips in ../shared; the running clips and samples read 17-34 %).
+A slow jog near the line loses its findings, never gains a false one."""
 
 
 def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float) -> list[QualityNote]:
@@ -30,7 +36,16 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
     w, h = g.frame_size
     fps = g.fps
     cadence = next((metrics[s.name] for s in SPECS if s.rate and s.name in metrics), None)  # the step rate
-    if cadence and cadence.value and cadence.value < 120:
+    duty = metrics.get("duty_factor_pct")
+    walking = bool(duty and duty.value and duty.value >= WALKING_DUTY_FACTOR_PCT and duty.n_strides >= 2)
+    if walking:
+        notes.append(QualityNote(
+            "not_running",
+            f"Each foot is on the ground for {duty.value:.0f}% of the stride, so both feet are down together "
+            "at times: this looks like walking, not running (a runner's foot is down for less than half the "
+            "stride, with a flight between steps). The reference ranges are for running, so nothing is "
+            "stated against them.", "error", ALL_MEASURES))
+    if cadence and cadence.value and cadence.value < 120 and not walking:  # slow motion, unless walking
         notes.append(QualityNote(
             "cadence_implausible",
             f"The step rate measured is {cadence.value:.0f} steps/min, slower than running usually is. If this "

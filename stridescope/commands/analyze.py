@@ -57,7 +57,8 @@ def summary(a: Analysis) -> str:
     lines.append("")
     lines.append("Findings")
     lines += [f"  [{f.severity}] {f.text}" for f in a.findings] or [
-        "  none: every measure is within its reference range"]
+        "  none stated: see below what cannot be judged on this clip" if a.not_assessable
+        else "  none: every measure is within its reference range"]
     if a.not_assessable:
         lines += ["", "Not assessable on this clip"] + [f"  {line}" for line in not_assessable_lines(a)]
     lines += ["", f"  {'measure':34} {'value':>9} {'left':>9} {'right':>9} {'IQR':>7}  {'reference':>14}  confidence"]
