@@ -10,6 +10,7 @@ from metrics.legs import LOWER_BODY
 from metrics.reference import STABLE_MEAN_STEPS
 from metrics.registry import SPECS
 from metrics.summary import MAX_SWAPPED_SHARE, TILT_DEG, swapped_share
+from metrics.temporal import duty_factor
 
 # What a user can give that the clip cannot tell, in words; the command line and the app each say how.
 NEEDS = {
@@ -36,7 +37,7 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
     w, h = g.frame_size
     fps = g.fps
     cadence = next((metrics[s.name] for s in SPECS if s.rate and s.name in metrics), None)  # the step rate
-    duty = metrics.get("duty_factor_pct")
+    duty = next((metrics[s.name] for s in SPECS if s.per_stride is duty_factor and s.name in metrics), None)
     walking = bool(duty and duty.value and duty.value >= WALKING_DUTY_FACTOR_PCT and duty.n_strides >= 2)
     if walking:
         notes.append(QualityNote(

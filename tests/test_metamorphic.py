@@ -37,9 +37,14 @@ def transformed(tmp_path_factory, real_analysis):
 # and 4 of 18 (CRF 35) steps, because the pose model draws the far foot differently; cadence holds (<0.1 %).
 KNOWN_MISSES = {"low_bitrate": "78 % of initial contacts mapped (14/18)",
                 "letterboxed": "89 % of initial contacts mapped (16/18)"}
+# Across whole-suite runs of 2026-11-30 one contact came and went: letterboxed mapped 16 or 17 of 18 and
+# decimated_30fps 16 once in four runs (the same clip bytes each time; cause not found), so letterboxed is
+# not strict.
+UNSTEADY = {"letterboxed"}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n], strict=True))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n],
+                                                                          strict=n not in UNSTEADY))
                                   if n in KNOWN_MISSES else n for n in TRANSFORMS])
 def test_events_map_onto_the_original(transformed, name):
     """At least 90 % of the original's initial contacts reappear within 1.5 frames, on the same foot
