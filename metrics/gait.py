@@ -268,7 +268,29 @@ def height_px(xy: np.ndarray) -> float:
     shank = max(seg(LEFT_KNEE, LEFT_ANKLE), seg(RIGHT_KNEE, RIGHT_ANKLE))
     torso = np.nanquantile(np.linalg.norm(midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER)
                                           - midpoint(xy, LEFT_HIP, RIGHT_HIP), axis=-1), 0.9)
-    return float(np.median([thigh / THIGH_PER_HEIGHT, shank / SHANK_PER_HEIGHT, torso / TORSO_PER_HEIGHT]))
+    estimates = (thigh / THIGH_PER_HEIGHT, shank / SHANK_PER_HEIGHT, torso / TORSO_PER_HEIGHT)
+    found = [v for v in estimates if np.isfinite(v)]
+    return float(np.median(found)) if found else float("nan")  # e.g. no shoulder ever seen: the legs decide
+
+
+def landings_seen(contacts: list[Contact], seen_s: tuple[float, float], margin_s: float) -> list[Contact]:
+    """``contacts`` without those already under way when the feet came into view, and with those still under
+    way when the feet left it marked incomplete.
+
+    A foot's speed within ``margin_s`` (half the speed's window) of the first or last frame it was seen in is an
+    edge estimate: a foot found planted there may have landed long before, so its "initial contact" would be
+    a mid-stance frame with a mid-stance foot angle (the synthetic sample's first contact read -15 deg
+    against +26 deg for the rest), and a toe-off there may come later.
+
+    >>> c = [Contact("right", 0.017, 0.17, 1, 10, True), Contact("left", 0.32, 0.53, 20, 32, True)]
+    >>> [(x.initial_contact_frame, x.complete) for x in landings_seen(c, (0.0, 0.6), 0.05)]
+    [(20, True)]
+    >>> [x.complete for x in landings_seen(c, (0.0, 0.55), 0.05)]  # the feet left the view in its push-off
+    [False]
+    """
+    first, last = seen_s
+    return [c if c.toe_off_s < last - margin_s else replace(c, complete=False)
+            for c in contacts if c.initial_contact_s > first + margin_s]
 
 
 def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
@@ -307,6 +329,10 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     if contacts is None:
         contacts = detect_contacts(xy, time_s, params, velocity, period) if the_view.kind == "side" else \
             detect_contacts_frontal(xy, time_s, step_period_s=period)
+        feet = np.isfinite(np.asarray(image_xy, float)[:, [j for f in FOOT_POINTS for j in FOOT_POINTS[f]]])
+        seen = time_s[feet.all(axis=(1, 2))]
+        if len(seen):
+            contacts = landings_seen(contacts, (seen[0], seen[-1]), params.velocity_window_s / 2)
     # The ground line's slant is reported, not undone: a camera looking at the
     # belt at an angle slants it by perspective while verticals stay vertical,
     # so rotating the picture would bias every angle measured from vertical.
@@ -318,8 +344,9 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     # The runner's height scales better than the belt: the pose model's feet lag the belt in
     # stance, so their speed read 20-36 % low on synthetic runners (benchmarks/validate_synth.py),
     # while segment lengths from the height were within 5 %.
-    if height_cm:
-        scale.px_per_m, scale.source = height_px(xy) / (height_cm / 100), "runner height"
+    standing_px = height_px(xy) if height_cm else float("nan")
+    if standing_px > 0:
+        scale.px_per_m, scale.source = standing_px / (height_cm / 100), "runner height"
     elif treadmill_speed_kmh and setting == "treadmill" and the_view.kind == "side":
         scale.px_per_m, scale.source = float(belt / scale.belt_speed_m_s), "treadmill belt"
     notes = {}

@@ -107,12 +107,11 @@ def render_stills(analysis: Analysis, gait: Gait, out_dir: str | Path, clip: str
     states = ClipStates(analysis, gait)
     layers = [SkeletonAnnotator(), AngleArcAnnotator(hold_s=0.0), EventFlashAnnotator()]
     frames: dict[int, np.ndarray] = {}
-    for index, _, rgb in iter_frames(clip_info(analysis, clip)):
-        if index in wanted:
-            scene = rgb.copy()
-            for layer in layers:
-                scene = layer.annotate(scene, states[index])
-            frames[index] = crop_to_runner(scene, states[index].xy, drawn=(scene != rgb).any(axis=-1))
+    for index, _, rgb in iter_frames(clip_info(analysis, clip), only=wanted):
+        scene = rgb.copy()
+        for layer in layers:
+            scene = layer.annotate(scene, states[index])
+        frames[index] = crop_to_runner(scene, states[index].xy, drawn=(scene != rgb).any(axis=-1))
         if len(frames) == len(wanted):
             break
     for s in stills:

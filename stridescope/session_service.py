@@ -417,11 +417,10 @@ def person_thumbnails(clip: Path, people: dict, width: int = 360) -> list[np.nda
 
     wanted = {p["shown_at"]["frame"] for p in people["candidates"]}
     frames = {}
-    for i, _, rgb in iter_frames(probe(clip)):
-        if i in wanted:
-            frames[i] = rgb
-            if len(frames) == len(wanted):
-                break
+    for i, _, rgb in iter_frames(probe(clip), only=wanted):
+        frames[i] = rgb
+        if len(frames) == len(wanted):
+            break
     pictures = []
     for k, p in enumerate(people["candidates"]):
         image = Image.fromarray(frames[p["shown_at"]["frame"]])

@@ -111,15 +111,19 @@ def stored(analysed, tmp_path, monkeypatch) -> Repository:
     return Repository(load_settings())
 
 
-def results_page(timeout: float = 60) -> AppTest:
+def results_page(tab: str = "Replay", timeout: float = 60) -> AppTest:
+    """The Results page of the latest session with ``tab`` open (only the open tab's section runs)."""
     at = app(timeout).run()
     at.sidebar.radio[0].set_value("Results").run()
+    if tab != "Replay":
+        at.session_state[f"results-tab-{Repository(load_settings()).sessions()[0].id}"] = tab
+        at.run()
     assert not at.exception, at.exception
     return at
 
 
 def test_results_show_findings_first_then_measures_with_reference_and_confidence(stored):
-    at = results_page()
+    at = results_page("Measures")
     headings = [h.value for h in at.subheader]
     assert headings[0] == "Findings"
     latest = stored.sessions()[0]
@@ -133,7 +137,7 @@ def test_results_show_findings_first_then_measures_with_reference_and_confidence
 
 
 def test_results_step_frame_by_frame(stored):
-    at = results_page()
+    at = results_page("Frame by frame")
     assert at.slider[0].value == 0
     at.button(key=f"next-{stored.sessions()[0].id}").click().run()
     at.button(key=f"next-{stored.sessions()[0].id}").click().run()
@@ -144,13 +148,13 @@ def test_results_step_frame_by_frame(stored):
 
 
 def test_results_offer_the_report_exports_and_replay(stored):
-    at = results_page()
+    at = results_page("Downloads")
     labels = {b.label for b in at.get("download_button")}
     assert {"Report (HTML)", "Strides (CSV)", "Annotated replay (MP4)"} <= labels
 
 
 def test_deleting_a_session_needs_confirmation(stored):
-    at = results_page()
+    at = results_page("Downloads")
     sid = stored.sessions()[0].id
     at.checkbox(key=f"delete-{sid}").check().run()
     assert stored.session(sid) is not None  # ticking the box alone deletes nothing

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,9 +151,7 @@ def _look(info: VideoInfo, bundle: ModelBundle,
     with contextlib.ExitStack() as stack:
         estimate = stack.enter_context(PoseEstimator(bundle, num_poses=MAX_PEOPLE))
         in_tiles = [stack.enter_context(PoseEstimator(bundle, num_poses=2)) for _ in squares]
-        for i, t, rgb in iter_frames(info):
-            if i % step:
-                continue
+        for i, t, rgb in iter_frames(info, only=range(0, sys.maxsize, step)):
             if progress:
                 progress(i, info.n_frames)
             found = [pose[0] for pose in estimate.all_poses(rgb, t)]

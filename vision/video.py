@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -201,12 +201,13 @@ def _first_frame_rotation(container, stream, path: Path) -> int:
     raise TruncatedVideoError(f"{path.name}: no frame of the video could be decoded")
 
 
-def iter_frames(info: VideoInfo) -> Iterator[tuple[int, float, np.ndarray]]:
-    """Yield ``(index, time_s, rgb)`` for every frame, upright, in presentation order.
+def iter_frames(info: VideoInfo, only: Container[int] | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(index, time_s, rgb)`` for every frame (or those whose index is in ``only``), upright, in
+    presentation order.
 
-    ``time_s`` is the frame's presentation time in real (capture) time.
-    Raises :class:`TruncatedVideoError` if fewer frames decode than the
-    container lists.
+    ``time_s`` is the frame's presentation time in real (capture) time.  Frames not wanted are decoded
+    (a video cannot be read otherwise) but not converted, which costs as much as decoding at 1080p.
+    Raises :class:`TruncatedVideoError` if fewer frames decode than the container lists.
     """
     path = Path(info.path)
     rotate = _UPRIGHT.get(info.rotation)
@@ -222,10 +223,12 @@ def iter_frames(info: VideoInfo) -> Iterator[tuple[int, float, np.ndarray]]:
                     continue
                 t = float(frame.pts * stream.time_base)
                 t0 = t if t0 is None else t0
+                index += 1
+                if only is not None and index not in only:
+                    continue
                 rgb = frame.to_ndarray(format="rgb24")
                 if rotate is not None:
                     rgb = cv2.rotate(rgb, rotate)
-                index += 1
                 yield index, t0 + (t - t0) * scale, rgb
         except av.error.FFmpegError as e:
             raise TruncatedVideoError(
@@ -241,7 +244,6 @@ def iter_frames(info: VideoInfo) -> Iterator[tuple[int, float, np.ndarray]]:
 
 def read_frame(info: VideoInfo, index: int) -> np.ndarray:
     """One upright RGB frame by its 0-based index (decodes from the start; for stills)."""
-    for i, _, rgb in iter_frames(info):
-        if i == index:
-            return rgb
+    for _, _, rgb in iter_frames(info, only={index}):
+        return rgb
     raise IndexError(f"{info.path}: frame {index} is past the end ({info.n_frames} frames)")

@@ -55,10 +55,13 @@ def show(repo: Repository) -> None:
         "Plots": lambda: _plots(session, analysis),
         "Downloads": lambda: _downloads(repo, session),
     }
-    # Keyed so the rerun after a correction stays on the tab it was made in.
-    for tab, section in zip(st.tabs(list(sections), key=f"results-tab-{session.id}"), sections.values()):
-        with tab:
-            section()
+    # The server keeps the open tab, so the rerun after a correction stays on the tab it was made in (the
+    # browser alone lost it under load), and only the open tab's section runs.
+    tabs = st.tabs(list(sections), key=f"results-tab-{session.id}", on_change="rerun")
+    for tab, section in zip(tabs, sections.values()):
+        if tab.open:
+            with tab:
+                section()
 
 
 def _header(session: SessionInfo, analysis: Analysis) -> None:
