@@ -66,6 +66,11 @@ def report(name: str, clip: Path, truth: dict) -> dict | None:
     return following
 
 
+def _median(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.median(finite)) if finite else float("nan")
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("clips", nargs="*", type=Path)
@@ -83,8 +88,8 @@ def main(argv: list[str]) -> int:
         print(f"\nmedian over {len(found)} rear clips (in the true stances)")
         for quantity, by in found[0].items():
             print(f"  {quantity:<18}" + "  ".join(
-                f"{label}: gain {np.nanmedian([f[quantity][label][0] for f in found]):5.2f} "
-                f"r {np.nanmedian([f[quantity][label][1] for f in found]):5.2f}" for label in by))
+                f"{label}: gain {_median([f[quantity][label][0] for f in found]):5.2f} "
+                f"r {_median([f[quantity][label][1] for f in found]):5.2f}" for label in by))
     return 0
 
 
