@@ -159,12 +159,16 @@ SPECS = [
                "swing-side hip is lower, from its angle in flight (the runner's own neutral; removes camera roll).",
                FRONTAL, pelvic_drop, (LEFT_HIP, RIGHT_HIP),
                title="Contralateral pelvic drop", label="pelvic drop",
-               # The pose model hardly sees pelvic obliquity. On 11 synthetic rear-view runners its hip line
-               # followed the true one frame by frame with a median gain of 0.08 (|correlation| median 0.1);
-               # an injected 3 -> 9 deg drift read a median change of +0.3 deg over 5 runs (gain 0.05,
-               # benchmarks/drift.py). Nothing else tried recovers it: the shoulder line follows with gain
-               # 0.2 (a trunk signal), the model's 3D hips with an inconsistent sign. Low confidence always:
-               # never a finding, and a drift is declined with that reason.
+               # The pose model hardly sees pelvic obliquity, although the synthetic runner's shorts and shirt
+               # visibly tilt with it and this definition on the true landmarks is exact (0.07 deg). On 18
+               # synthetic rear runners, in the true stances, its hip line followed the true one frame by frame
+               # with a median gain of 0.20 (correlation 0.15; 0.26 with its whole-body side flips undone),
+               # and stride by stride within a foot on the 10 drift runs with gain -0.05 (correlation -0.01;
+               # benchmarks/synth_landmark_error.py --runs rear): an injected 3 -> 9 deg drift is found in
+               # 0/10 (benchmarks/drift.py, 2026-11-30). Nothing else tried recovers it: the shoulder line
+               # follows with gain 0.2 (a trunk signal), the model's 3D hips with an inconsistent sign, and the
+               # offline bundle's segmentation mask came out empty or striped (rear-120-drift, mid-stance).
+               # Low confidence always: never a finding, and a drift is declined with that reason.
                max_confidence="low",
                reference=Reference(
                    None, 5.0, "deg", BRAMAH_2018,
@@ -177,8 +181,11 @@ SPECS = [
                rules=(Rule("above", "The {what} reaches {value}, above {limit}.", "notice"),),
                growing="pelvic drop", key=True, uses_toe_off=True, plausible=(-20.0, 20.0)),
     # Clip values land within 3 deg of the synthetic truth, but the pose model follows the knee's frontal
-    # angle with a gain of only about 0.25-0.33 (5 drift runs, benchmarks/drift.py): small true values
-    # read about right, a large collapse or a change over the clip reads smaller than it is.
+    # angle only in part: in the true stances of 18 rear runners with a median gain of 0.42 frame by frame
+    # (correlation 0.30), 0.48 stride by stride within a foot (correlation 0.62; side flips undone), and
+    # through this measure an injected 2 -> 8 deg drift reads gain 0.18 (0.38 at the true events), found in
+    # 1/10 runs (4/10 at the true events; benchmarks/drift.py, 2026-11-30). Small true values read about
+    # right; a large collapse or a change over the clip reads smaller than it is.
     MetricSpec("knee_collapse_deg", "deg",
                "Peak frontal-plane projection angle (FPPA) of the stance leg (180 deg minus hip-knee-ankle), "
                "positive when the knee is inside the hip-ankle line. A 2D projection, not 3D knee abduction.",

@@ -291,8 +291,9 @@ def test_drift_is_found_when_injected_and_not_when_absent():
 
 
 PELVIS_MISSED = pytest.mark.xfail(strict=True, reason="the pose model's hip line hardly follows the synthetic "
-                                                       "pelvis: on before_rear its obliquity follows the true one "
-                                                       "with gain 0.08 (correlation 0.2)")
+                                                       "pelvis: on before_rear its stance obliquity follows the true "
+                                                       "one with gain 0.04 (correlation 0.05) frame by frame "
+                                                       "(benchmarks/synth_landmark_error.py)")
 
 
 # Measured errors (deg), from the flight neutral: after_rear -0.94 (true 3), runner_rear -2.00 (true 4; -2.01
@@ -309,6 +310,50 @@ def test_fatigue_drift_of_pelvic_drop_is_found_only_where_it_was_injected(sample
     before, after = (samples[n][0].metrics["pelvic_drop_deg"].drift or {} for n in ("before_rear", "after_rear"))
     assert before.get("significant") and before["change"] > 0
     assert not after.get("significant")
+
+
+@pytest.mark.xfail(strict=True, reason="before_rear (true pelvic drop 3 -> 9 deg) gets neither a finding nor a "
+                                        "not-assessable note about it: metrics/findings.py speaks of a drift only when "
+                                        "it is significant, and the blind measure's is not (change +0.02 deg)")
+def test_a_drift_the_pose_model_cannot_see_is_called_not_assessable_rather_than_left_unsaid(samples):
+    """Pelvic drop's confidence is always low (the pose model's hips do not follow the pelvis), so the report
+    must say its growth cannot be judged on this clip; saying nothing reads as "no drift", a false reassurance."""
+    analysis, _ = samples["before_rear"]
+    said = {f.id for f in analysis.findings} | {n.id for n in analysis.not_assessable}
+    assert "pelvic_drop_deg_growing" in said
+
+
+def _track_of(xy, frame_size):
+    from vision.track import PoseTrack
+
+    track = PoseTrack.empty(len(xy), frame_size=tuple(frame_size))
+    track.image_xy[:] = xy
+    return track
+
+
+def test_frontal_following_reads_gain_1_on_the_truth_and_sees_through_side_flips():
+    """The yardstick of benchmarks/synth_landmark_error.py: before_rear's own true landmarks follow the truth with
+    gain and correlation 1 frame by frame, and stride by stride (within a foot, in the image against the 3D truth:
+    measured 1.00 for pelvic drop); with the whole body's sides exchanged on every third frame (a rear view read as a
+    front one) the labelled figures fall apart and undoing the flips against the truth restores them."""
+    import numpy as np
+
+    from synth.accuracy import frontal_following
+    from vision.landmarks import MIRROR
+
+    truth = json.loads((SAMPLES / "before_rear.truth.json").read_text())
+    xy = np.array(truth["landmarks"]["image_xy_px"], float)
+    size = truth["camera"]["size_px"]
+    exact = frontal_following(_track_of(xy, size), truth)
+    for name in ("pelvic_drop_deg", "knee_collapse_deg"):
+        for label in ("frames as labelled", "frames, flips undone"):
+            assert exact[name][label] == pytest.approx((1.0, 1.0), abs=1e-6)
+    assert exact["pelvic_drop_deg"]["strides, flips undone"] == pytest.approx((1.0, 1.0), abs=0.1)
+    flipped = xy.copy()
+    flipped[::3] = xy[::3][:, MIRROR]
+    seen = frontal_following(_track_of(flipped, size), truth)
+    assert seen["pelvic_drop_deg"]["frames as labelled"][1] < 0.5
+    assert seen["pelvic_drop_deg"]["frames, flips undone"] == pytest.approx((1.0, 1.0), abs=1e-6)
 
 
 IC_MISSED = pytest.mark.xfail(strict=True, reason="measured median |IC error| 1.0 frame but only 77% within "
@@ -368,10 +413,10 @@ LOOK_TARGETS = [
                  marks=_missed("+9.3 deg: the pose model's heel-to-toe line is not rigid with the foot: on eight "
                                "side runners it reads 17-46 deg toes-down at the flat mid-stance and only 4-37 deg "
                                "less at the true contact (median error +12.8 deg at the true contacts)")),
-    ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.71
+    ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.54
     pytest.param("rear-100", "pelvic_drop_deg", 1.5, False,
-                 marks=_missed("-3.4 deg: the pose model's hip line hardly follows the pelvis (gain 0.08 on "
-                               "before_rear)")),
+                 marks=_missed("-2.15 deg (-2.61 at the true events): the pose model's hip line hardly follows "
+                               "the pelvis (gain 0.04 on before_rear)")),
 ]
 
 
@@ -385,7 +430,10 @@ def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tole
 
 # --- Fatigue drift through the pose model: a slice of benchmarks/drift.py's runs.  Injected over 8 s
 # (synth.runs.DRIFTS): side trunk lean 4 -> 10 deg and overstride 4 -> 14 cm; rear pelvic drop 3 -> 9 deg
-# and knee collapse 2 -> 8 deg.  Measured change (detected events) in each comment.
+# and knee collapse 2 -> 8 deg.  Measured change (detected events) in each comment.  Over the ten rear drift runs
+# (benchmarks/drift.py, 2026-11-30) pelvic drop's drift was found in 0/10 and knee collapse's in 1/10 (4/10 at the
+# true events), none reported in 8 runs without drift; on the truth's exact values both are found in 10/10, so the
+# drift rule and the definitions hold and the pose model's landmarks lose the change.
 DRIFT_LOOKS = ("side-120-drift", "rear-120-drift")
 POSE_BLIND = ("the pose model's landmarks follow the synthetic {what} with a gain of about {gain} "
               "(benchmarks/drift.py), so an injected 6 deg change reads {read}")
@@ -405,9 +453,10 @@ DRIFT_TARGETS = [
     ("side-120-drift", "trunk_lean_deg", True),  # +5.05 (injected +6)
     ("side-120-drift", "overstride_cm", True),  # +9.56 (injected +10)
     pytest.param("rear-120-drift", "knee_collapse_deg", True, marks=_missed(POSE_BLIND.format(
-        what="knee's frontal-plane angle", gain="0.25", read="-0.83 deg here (+2.41, found, at the true events)"))),
+        what="knee's frontal-plane angle", gain="0.18 (0.38 at the true events)",
+        read="+0.65 deg here (+2.41, found, at the true events)"))),
     pytest.param("rear-120-drift", "pelvic_drop_deg", True, marks=_missed(POSE_BLIND.format(
-        what="pelvic obliquity", gain="0.05", read="-0.01 deg here"))),
+        what="pelvic obliquity", gain="0.00 (0.03 at the true events)", read="+0.15 deg here"))),
     ("side-100", "trunk_lean_deg", False),  # -0.04
     ("side-100", "overstride_cm", False),  # -0.79
     ("rear-100", "pelvic_drop_deg", False),  # -0.35
