@@ -1,0 +1,123 @@
+"""Gait events seen from behind or in front (rear / frontal view).
+
+With the camera on the running axis the belt carries the stance foot towards
+(or away from) the camera, and distance shows as height in the image: a foot
+on the belt drifts steadily down the picture (towards a camera behind) at the
+belt's image speed.  So a stance is the stretch over which the foot descends
+in the image without a break:
+
+* **toe-off** is where the toe leaves that descent and rises quickly (the
+  push-off lifts the foot);
+* **initial contact** is where the descent began: the last instant before
+  the toe-off at which the leg's end (toe and knee together) turned from
+  rising in the image (the swing foot reaching forward, away from the camera)
+  to descending with the belt.
+
+Neither needs a threshold in pixels or seconds: both are crossings of an
+image velocity, timed to a fraction of a frame by interpolating, and every
+duration is a fraction of the clip's step period (:mod:`metrics.periodicity`),
+so the rules hold from 25 to 240 fps and in slow motion of unknown factor.
+The gait-cycle prior of :mod:`metrics.events` then keeps the contacts that
+alternate left/right at plausible step times, bridges a single missed one
+(marked ``interpolated``) and refuses a contact shorter than a quarter step or
+longer than 1.6 steps.
+
+The heel's fall, used before, is a poor landing mark from behind: the pose
+model's heel lags the foot in swing, and its fastest fall came a third of a
+step before or after the true contact on half the varied-look synthetic
+runners (``benchmarks/validate_synth.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from metrics.events import (
+    CONTACT_STEPS,
+    FOOT_POINTS,
+    Contact,
+    _crossing_time,
+    _known,
+    alternating_landings,
+    bridge_gaps,
+    foot_velocity,
+    median_step_interval,
+    plausible_toe_offs,
+)
+from vision.landmarks import LEFT_KNEE, RIGHT_KNEE
+
+KNEE = {"left": LEFT_KNEE, "right": RIGHT_KNEE}
+
+
+@dataclass
+class FrontalParams:
+    """Constants of the rear/front-view detector; durations in steps."""
+
+    # Toe-off: the toe's upward image speed passes this fraction of its swing peak.  The pose
+    # model's toe drifts up as the heel rises before toe-off; the push-off is the fast rise.
+    lift_fraction: float = 0.5
+    # Derivative windows: the push-off is abrupt, so its window is short (0.1 s at a 0.35 s step);
+    # the descent begins gradually under the model's frame-to-frame jitter, so its window is longer.
+    lift_window_steps: float = 0.28
+    descent_window_steps: float = 0.5
+    reference_step_s: float = 0.35  # the step assumed while the motion has shown none
+
+
+def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalParams = FrontalParams(),
+                            step_period_s: float | None = None) -> list[Contact]:
+    """All ground contacts of both feet seen from behind or in front, in time order.
+
+    ``step_period_s`` (from :mod:`metrics.periodicity`) sets the time scale;
+    without it the detector runs at ``reference_step_s`` and the prior then takes
+    the step from the contacts found (:func:`metrics.events.median_step_interval`).
+    """
+    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    step = _known(step_period_s) or params.reference_step_s
+    lift_vel = foot_velocity(xy, fps, params.lift_window_steps * step)
+    descent_vel = foot_velocity(xy, fps, params.descent_window_steps * step)
+    found = sorted((c for foot in FOOT_POINTS
+                    for c in _foot_contacts(foot, lift_vel, descent_vel, time_s, step, params.lift_fraction)),
+                   key=lambda c: c[0].initial_contact_s)
+    found, weights = [c for c, _ in found], [w for _, w in found]
+    step = _known(step_period_s) or median_step_interval(found)
+    if not step:
+        return found
+    landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(found)], step, weights)
+    return plausible_toe_offs(bridge_gaps([found[i] for _, _, i in landings], step, time_s), step)
+
+
+def _foot_contacts(foot: str, lift_vel: np.ndarray, descent_vel: np.ndarray, time_s: np.ndarray, step: float,
+                   lift_fraction: float) -> list[tuple[Contact, float]]:
+    """Contacts of one foot: each push-off, with the start of the descent that led to it, and the
+    push-off's strength (the toe's fastest rise over the next half step, in units of its swing peak).
+
+    The strength weighs the contact in the alternation: where the model drags the hidden
+    foot's toe up with the other foot's push-off, that echo rises more slowly than a push-off.
+
+    A push-off with no descent starting between one step and a quarter step
+    (:data:`metrics.events.CONTACT_STEPS`) before it gives no contact: the foot
+    was lost, or the clip starts inside the stance.
+    """
+    toe = FOOT_POINTS[foot][1]
+    rise = -lift_vel[:, toe, 1]  # image y grows downwards
+    peak = np.nanquantile(rise, 0.95)
+    lift = rise - lift_fraction * peak
+    # The leg's end (toe and knee, two landmarks' jitter averaged) descends with the belt where this is positive.
+    descent = descent_vel[:, toe, 1] + descent_vel[:, KNEE[foot], 1]
+    n = len(time_s)
+    contacts = []
+    for last in np.flatnonzero((lift[:-1] <= 0) & (lift[1:] > 0)):
+        to = _crossing_time(time_s, lift, last, last + 1, 0.0)
+        lo = int(np.searchsorted(time_s, to - step))
+        hi = int(np.searchsorted(time_s, to - CONTACT_STEPS[0] * step))
+        turns = [j for j in range(max(lo, 1), min(hi, n)) if descent[j - 1] < 0 <= descent[j]]
+        if not turns:
+            continue
+        first = turns[-1]
+        ic = _crossing_time(time_s, descent, first - 1, first, 0.0)
+        strength = np.nanmax(rise[last:int(np.searchsorted(time_s, to + step / 2)) + 1]) / peak
+        contacts.append((Contact(foot, ic, to, first, int(last), lo > 0 and last + 1 < n - 1), float(strength)))
+    return contacts
+
