@@ -15,17 +15,20 @@ in the image without a break:
 
 Neither needs a threshold in pixels or seconds: both are crossings of an
 image velocity relative to the clip's own speeds, timed to a fraction of a
-frame by interpolating, and every duration is a fraction of the clip's step period (:mod:`metrics.periodicity`),
-so the rules hold from 25 to 240 fps and in slow motion of unknown factor.
+frame by interpolating, and every duration is a fraction of the clip's step
+period (:mod:`metrics.periodicity`), so the rules hold from 25 to 240 fps and
+in slow motion of unknown factor.
 The gait-cycle prior of :mod:`metrics.events` then keeps the contacts that
 alternate left/right at plausible step times, bridges a single missed one
 (marked ``interpolated``) and refuses a contact shorter than a quarter step or
 longer than 1.6 steps.
 
-The heel's fall, used before, is a poor landing mark from behind: the pose
-model's heel lags the foot in swing, and its fastest fall came a third of a
-step before or after the true contact on half the varied-look synthetic
-runners (``benchmarks/validate_synth.py``).
+The heel's fall, used alone before, is a poor landing mark on a treadmill
+seen from behind: the pose model's heel lags the foot in swing, and its fastest
+fall came a third of a step before or after the true contact on half the
+varied-look synthetic runners (``benchmarks/validate_synth.py``).  It remains
+the reading where no belt carries the stance foot down the image (a walk, an
+overground runner, one facing the camera): there the descent finds few contacts.
 """
 
 from __future__ import annotations
@@ -194,7 +197,6 @@ def _foot_contacts(foot: str, lift_vel: np.ndarray, descent_vel: np.ndarray, tim
         strength = np.nanmax(rise[last:int(np.searchsorted(time_s, to + step / 2)) + 1]) / peak
         contacts.append((Contact(foot, ic, to, first, int(last), lo > 0 and last + 1 < n - 1), float(strength)))
     return contacts
-
 
 
 def _peak_time(time_s: np.ndarray, value: np.ndarray, i: int) -> float:

@@ -28,7 +28,8 @@ def rear_path(fps: float, duration_s: float = 4.0) -> tuple[np.ndarray, np.ndarr
     xy = np.zeros((len(t), N_LANDMARKS, 2))
     xy[..., 0] = 300.0
     truth = []
-    for k, (foot, toe, knee) in enumerate((("left", LEFT_FOOT_INDEX, LEFT_KNEE), ("right", RIGHT_FOOT_INDEX, RIGHT_KNEE))):
+    legs = (("left", LEFT_FOOT_INDEX, LEFT_KNEE), ("right", RIGHT_FOOT_INDEX, RIGHT_KNEE))
+    for k, (foot, toe, knee) in enumerate(legs):
         phase = (t - k * STEP_S) % (2 * STEP_S)  # 0 at initial contact
         stance = phase < CONTACT_S
         swing = (phase - CONTACT_S) / (2 * STEP_S - CONTACT_S)
