@@ -84,8 +84,9 @@ def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalP
     """All ground contacts of both feet seen from behind or in front, in time order.
 
     Timed from the leg's descent with the belt (:func:`belt_contacts`), which
-    found 79-96 % of the varied-look rear runners' contacts within 2 frames at 30
-    and 60 fps where the heel's fall found 39-44 %.  Where no belt carries the
+    found 94 % and 90 % of the varied-look rear runners' initial contacts within
+    2 frames at 30 and 60 fps where the heel's fall found 59 % and 38 %
+    (``benchmarks/validate_synth.py``, 2026-11-30).  Where no belt carries the
     stance foot down the image (overground, a runner facing the camera, a walk),
     that reading finds few contacts, and the heel's fall (:func:`landing_contacts`)
     is read instead: when it accounts for more than twice as many contacts.

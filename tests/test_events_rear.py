@@ -92,8 +92,8 @@ def _errors(rear_looks, run: str, kind: str):
 
 LATE_AT_120 = pytest.mark.xfail(strict=True, reason=(
     "measured 2026-11-30: initial contact 4 frames (33 ms) late on rear-106, 6 % within 2 frames: from behind the "
-    "descent's start reads 20-45 ms late or early by look (camera distance and height), one frame at 30 fps but "
-    "four at 120"))
+    "descent's start reads from 36 ms early to 32 ms late by look (it follows camera distance and height), one frame "
+    "at 30 fps but four at 120"))
 
 
 @pytest.mark.model
