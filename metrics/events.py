@@ -14,7 +14,7 @@ height above the belt spans only a few pixels, while its speed changes
 abruptly at contact whatever the camera height.
 
 From behind or in front the belt moves along the camera axis, so the frontal
-detector times contacts by the foot's vertical image motion instead.
+detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.
 
 Both views then apply the gait-cycle prior, in units of the clip's step
 period (:mod:`metrics.periodicity`), so it holds from 25 to 240 fps and in
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.signal import find_peaks, savgol_filter
+from scipy.signal import savgol_filter
 
 from metrics.clean import _close_runs, _runs
 from vision.landmarks import LEFT_FOOT_INDEX, LEFT_HEEL, RIGHT_FOOT_INDEX, RIGHT_HEEL
@@ -343,67 +343,6 @@ def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level:
     return float(time_s[i] + f * (time_s[j] - time_s[i]))
 
 
-@dataclass
-class FrontalParams:
-    """Constants of the rear/front-view detector (fractions of the foot's peak vertical speed)."""
-
-    landing_fraction: float = 0.3  # a landing's downward heel speed, at least
-    lift_fraction: float = 0.5  # toe-off: the toe's upward speed passes this
-    min_landing_gap_s: float = 0.15  # candidate landings of one foot at least this far apart
-    min_contact_s: float = 0.06
-    velocity_window_s: float = 0.1
-
-
-def detect_contacts_frontal(xy: np.ndarray, time_s: np.ndarray, params: FrontalParams = FrontalParams(),
-                            step_period_s: float | None = None) -> list[Contact]:
-    """All ground contacts of both feet seen from behind or in front, in time order.
-
-    With the camera on the running axis the belt moves towards (or away from)
-    the camera, so a stance foot barely moves across the image and the
-    speed-based detector has little to go on.  The foot's vertical image
-    motion does: it falls quickly until it lands and then creeps with the
-    belt, and at push-off the toe rises quickly.  Initial contact is a peak
-    of the heel's downward speed (where the fall is stopped), toe-off the last
-    frame before the toe's upward speed passes ``lift_fraction`` of its peak.
-
-    The model often drags the hidden foot's heel down with the other foot
-    as that one lands, so the candidate landings of both feet are reduced to
-    the longest sequence that alternates left/right at plausible step times
-    (:func:`alternating_landings`), and a single missed one is bridged (:func:`bridge_gaps`).
-    """
-    fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
-    vel = foot_velocity(xy, fps, params.velocity_window_s)
-    down = {foot: vel[:, heel, 1] for foot, (heel, _) in FOOT_POINTS.items()}
-    up = {foot: -vel[:, toe, 1] for foot, (_, toe) in FOOT_POINTS.items()}
-    candidates = []
-    for foot, v in down.items():
-        peaks, _ = find_peaks(np.nan_to_num(v, nan=-np.inf), height=params.landing_fraction * np.nanquantile(v, 0.95),
-                              distance=max(1, int(round(params.min_landing_gap_s * fps))))
-        # Within one derivative window of the clip's ends the speed is extrapolated, not measured.
-        margin = params.velocity_window_s
-        inside = (time_s[peaks] - time_s[0] >= margin) & (time_s[-1] - time_s[peaks] >= margin)
-        candidates += [(float(time_s[i]), foot, int(i)) for i in peaks[inside]]
-    candidates.sort()
-    step = _known(step_period_s) or median_step_interval([Contact(f, t, t, i, i, True) for t, f, i in candidates])
-    landings = alternating_landings(candidates, step) if step else candidates
-    contacts = []
-    for foot in FOOT_POINTS:
-        lift = up[foot] - params.lift_fraction * np.nanquantile(up[foot], 0.95)
-        starts = [i for _, f, i in landings if f == foot]
-        for start, end in zip(starts, starts[1:] + [len(time_s)]):
-            rising = np.flatnonzero(lift[start:end] > 0)
-            if not len(rising):
-                continue
-            last = start + int(rising[0]) - 1
-            if time_s[last] - time_s[start] + 1 / fps < params.min_contact_s:
-                continue
-            ic = _peak_time(time_s, down[foot], start)
-            to = _crossing_time(time_s, lift, last, last + 1, 0.0)
-            contacts.append(Contact(foot, ic, to, start, last, start > 0 and last + 1 < len(time_s) - 1))
-    contacts.sort(key=lambda c: c.initial_contact_s)
-    return plausible_toe_offs(bridge_gaps(contacts, step, time_s), step) if step else contacts
-
-
 def alternating_landings(candidates: list[tuple[float, str, int]], step: float, weights: list[float] | None = None,
                          min_step_fraction: float = 0.6, max_step_fraction: float = 1.5,
                          chain_break_cost: float = 1.5) -> list[tuple[float, str, int]]:
@@ -442,12 +381,3 @@ def alternating_landings(candidates: list[tuple[float, str, int]], step: float, 
         i = back[i]
     return chain[::-1]
 
-
-def _peak_time(time_s: np.ndarray, value: np.ndarray, i: int) -> float:
-    """Sub-frame time of the peak of ``value`` at frame ``i`` (parabola through three samples)."""
-    if i == 0 or i == len(value) - 1:
-        return float(time_s[i])
-    a, b, c = value[i - 1:i + 2]
-    curvature = a - 2 * b + c
-    shift = 0.5 * (a - c) / curvature if curvature < 0 else 0.0
-    return float(time_s[i] + np.clip(shift, -0.5, 0.5) * (time_s[i + 1] - time_s[i]))

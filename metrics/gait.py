@@ -19,10 +19,10 @@ from metrics.events import (
     Contact,
     EventParams,
     detect_contacts,
-    detect_contacts_frontal,
     foot_velocity,
     ground_velocity,
 )
+from metrics.events_frontal import detect_contacts_frontal
 from metrics.geometry import midpoint
 from metrics.periodicity import step_period
 from metrics.strides import StrideTiming, strides_from_contacts

@@ -107,10 +107,10 @@ SUPPORTED = {
                                   "after_rear"])
 def test_samples_get_no_finding_their_truth_does_not_support(samples, name):  # noqa: F811
     """Measured 2026-11-29: runner_side had 4 false left/right findings before this rule, now none.  before_rear's
-    left initial contacts are found 3-4 frames (50-67 ms) late (the left foot lands while the right leg's swing hides
-    it from this camera, off the runner's midline; measured 2026-11-30): step time left 349 / right 425 ms, true
-    387 / 387, tight stride to stride, within the measured error of a rear view's right-minus-left step time
-    (metrics/accuracy.json)."""
+    left initial contacts are found about 2 frames (33 ms) early (the left foot lands while the right leg's swing hides
+    it from this camera, off the runner's midline; measured 2026-11-30, 3-4 frames late with the heel-fall contacts):
+    step time left 415 / right 362 ms, true 387 / 387, tight stride to stride, within the measured error of a rear
+    view's right-minus-left step time (metrics/accuracy.json)."""
     analysis, _ = samples[name]
     assert finding_ids(analysis) <= SUPPORTED[name], analysis.findings
     assert not any(f.id.endswith("_asymmetry") for f in analysis.findings)

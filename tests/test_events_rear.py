@@ -1,0 +1,124 @@
+"""Initial contact and toe-off seen from behind (:mod:`metrics.events_frontal`).
+
+A model-free foot path in, its contacts out at 25-240 fps; then a slice of
+``benchmarks/validate_synth.py``'s varied-look rear runners through the real
+pose model (rendered once and cached by their parameters under
+~/.cache/stridescope/synth; pose tracks cached by clip).  None of these runners
+was used to set the detector (the bundled samples were); the benchmark prints
+the same figures over all its runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.interpolate import PchipInterpolator
+
+from metrics.events_frontal import detect_contacts_frontal
+from vision.landmarks import LEFT_FOOT_INDEX, LEFT_KNEE, N_LANDMARKS, RIGHT_FOOT_INDEX, RIGHT_KNEE
+
+STEP_S, CONTACT_S = 0.35, 0.25
+
+
+def rear_path(fps: float, duration_s: float = 4.0) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
+    """A runner seen from behind: each foot descends the image with the belt (20 px over a
+    contact) from initial contact to toe-off, rises fast, and reaches forward (up the image)
+    until it lands.  Returns (xy, time_s, true contacts (foot, ic, to))."""
+    t = np.arange(0, duration_s, 1 / fps)
+    xy = np.zeros((len(t), N_LANDMARKS, 2))
+    xy[..., 0] = 300.0
+    truth = []
+    legs = (("left", LEFT_FOOT_INDEX, LEFT_KNEE), ("right", RIGHT_FOOT_INDEX, RIGHT_KNEE))
+    for k, (foot, toe, knee) in enumerate(legs):
+        phase = (t - k * STEP_S) % (2 * STEP_S)  # 0 at initial contact
+        stance = phase < CONTACT_S
+        swing = (phase - CONTACT_S) / (2 * STEP_S - CONTACT_S)
+        # Stance: 500 -> 520 px; swing: lifted to 470, down to 510, then reaching forward up to 500.
+        y = np.where(stance, 500 + 20 * phase / CONTACT_S,
+                     PchipInterpolator([0, 0.35, 0.75, 1], [520, 470, 510, 500])(np.clip(swing, 0, 1)))
+        xy[:, toe, 1], xy[:, knee, 1] = y, y - 200
+        truth += [(foot, ic, ic + CONTACT_S) for ic in np.arange(k * STEP_S, duration_s, 2 * STEP_S)]
+    return xy, t, sorted(truth, key=lambda c: c[1])
+
+
+@pytest.mark.parametrize("fps", [25.0, 60.0, 240.0])
+def test_a_foot_carried_down_the_image_by_the_belt_is_in_contact_from_its_descent_to_its_push_off(fps):
+    xy, t, truth = rear_path(fps)
+    found = detect_contacts_frontal(xy, t, step_period_s=STEP_S)
+    inner = [c for c in truth if 0.5 < c[1] < t[-1] - 0.5]
+    for foot, ic, to in inner:
+        c = min((c for c in found if c.foot == foot), key=lambda c: abs(c.initial_contact_s - ic))
+        # Measured: initial contact 19-28 ms late (the descent's derivative window spans half a step,
+        # and contact is timed at 0.3 of the stance speed) and toe-off 3-11 ms early, at every rate
+        # from 25 to 240 fps: the timing is set in steps, not frames.
+        assert c.initial_contact_s - ic == pytest.approx(0.022, abs=0.007)
+        assert c.toe_off_s - to == pytest.approx(-0.006, abs=0.006)
+
+
+def test_the_detector_finds_the_step_itself_when_the_motion_gave_none():
+    xy, t, truth = rear_path(60.0)
+    found = detect_contacts_frontal(xy, t)
+    assert [c.foot for c in found] == [f for f, ic, _ in truth if ic > 0.3][:len(found)]
+    assert len(found) >= len(truth) - 3
+
+
+# --- varied looks through the real pose model ----------------------------------------------------------------------
+SLICE = ("rear-105", "rear-107", "rear-106")  # 30, 30 and 120 fps
+
+
+@pytest.fixture(scope="session")
+def rear_looks():
+    """``{run: (analysis, truth, fps)}`` for the slice, analysed with belt speed and height."""
+    from metrics.measure import analyze_track
+    from synth.cache import rendered
+    from synth.runs import runs
+    from vision.extract import pose_track
+
+    out = {}
+    for run in (r for r in runs(n_looks=8, n_drift=0) if r.name in SLICE):
+        clip, truth = rendered(run.params, run.settings)
+        p = truth["params"]
+        out[run.name] = (analyze_track(pose_track(clip), treadmill_speed_kmh=p["belt_speed_kmh"],
+                                       height_cm=100 * p["height_m"]), truth, run.settings.fps)
+    return out
+
+
+def _errors(rear_looks, run: str, kind: str):
+    from metrics.validation import event_errors, truth_events
+
+    analysis, truth, fps = rear_looks[run]
+    return event_errors(analysis.events, truth_events(truth), kind, max(2, round(0.1 * fps)))
+
+
+LATE_AT_120 = pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: initial contact 4 frames (33 ms) late on rear-106, 6 % within 2 frames: from behind the "
+    "descent's start reads from 36 ms early to 32 ms late by look (it follows camera distance and height), one frame "
+    "at 30 fps but four at 120"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("run", ["rear-105", "rear-107", pytest.param("rear-106", marks=LATE_AT_120)])
+def test_initial_contact_is_found_within_2_frames(rear_looks, run):
+    errors = _errors(rear_looks, run, "initial_contact")
+    # Measured 2026-11-30: rear-105 100 %, rear-107 94 % within 2 frames, median |error| 0 frames (30 fps).
+    assert errors.within(2) >= 0.9
+    assert errors.median_abs <= 1.0
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("run", SLICE)
+def test_toe_off_is_found_within_2_frames(rear_looks, run):
+    # Measured 2026-11-30: rear-105 94 %, rear-107 94 %, rear-106 83 % within 2 frames, median |error| 1 frame.
+    assert _errors(rear_looks, run, "toe_off").within(2) >= 0.8
+
+
+CONTACT_LONG = pytest.mark.xfail(strict=True, reason="measured 2026-11-30: 318 ms for a true 276 (+15.1 %) on rear-105")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("run", [pytest.param("rear-105", marks=CONTACT_LONG), "rear-107", "rear-106"])
+def test_contact_time_is_within_10_percent(rear_looks, run):
+    # Measured 2026-11-30: rear-107 +5.3 %, rear-106 -7.2 %.
+    analysis, truth, _ = rear_looks[run]
+    true = truth["metrics"]["ground_contact_time_ms"]["value"]
+    assert abs(analysis.metrics["ground_contact_time_ms"].value - true) <= 0.1 * true
