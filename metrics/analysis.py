@@ -75,6 +75,9 @@ class Metric:
     side_difference_uncertainty: float | None = None  # 95% uncertainty of ``side_difference``
     side_comparison_caveat: str | None = None  # why left and right cannot be compared here (None: they can)
     change_uncertainty: float | None = None  # 95% uncertainty of a change between the clip's first and last third
+    # Side view, a measure of each stride's own leg: the near leg, whose value a finding must hold on too (the far
+    # leg is partly hidden and cannot carry a finding alone); None otherwise.
+    near_side: str | None = None
 
 
 @dataclass

@@ -4,7 +4,10 @@ Each finding says what was measured, the reference it was compared with and
 its source.  They describe movement; they never diagnose.  A finding is a
 clinical claim, so it is stated only when
 
-* its measure has at least medium confidence, and
+* its measure has at least medium confidence,
+* in a side view, a measure of each stride's own leg holds on the near leg alone
+  (:attr:`metrics.analysis.Metric.near_side`; the far leg, partly hidden, cannot
+  carry a finding by itself), and
 * the deviation from the reference band (or the left/right difference, or the
   change over the clip beyond the smallest change that matters,
   :meth:`~metrics.spec.MetricSpec.meaningful_change`) exceeds the measure's own uncertainty on this clip
@@ -152,6 +155,19 @@ def distrusted(metrics: dict[str, Metric], quality: list[QualityNote]) -> dict[s
     return out
 
 
+def far_leg_only(drift: dict) -> str | None:
+    """Why a change seen over both legs' strides is not stated when the near leg's own strides do not show it
+    (:func:`metrics.trend.drift`), or None."""
+    if not drift.get("far_leg_only"):
+        return None
+    near = drift["near"]
+    far = "right" if near == "left" else "left"
+    own = "" if drift["near_change"] is None else f" ({drift['near_change']:+.1f} over the clip)"
+    return (f"the change shows only with the {far} leg's strides: the near ({near}) leg's own strides alone do not "
+            f"show it beyond their stride-to-stride spread{own}, and the far leg, partly hidden behind the near one, "
+            "cannot carry a finding alone")
+
+
 def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
     """(outside the band at face value, why it cannot be stated — None when it can)."""
     if m is None:
@@ -166,6 +182,12 @@ def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
     if excess <= m.uncertainty:
         return True, (f"it is {excess:.1f} {m.unit} {when} the band, within this clip's uncertainty of "
                       f"+/-{m.uncertainty:.1f} {m.unit}")
+    near = m.left if m.near_side == "left" else m.right if m.near_side == "right" else None
+    if near is not None and (own := beyond(replace(m, value=near), when)) <= m.uncertainty:
+        where = (f"{own:.1f} {m.unit} {when} the band, within this clip's uncertainty of +/-{m.uncertainty:.1f} "
+                 f"{m.unit}" if own > 0 else "inside the band")
+        return True, (f"the near ({m.near_side}) leg's own value, {near:.1f} {m.unit}, is {where}: the far leg, "
+                      f"partly hidden behind the near one, cannot carry a finding alone")
     return True, None
 
 
@@ -243,12 +265,12 @@ class _Assessment:
         """A drift over the clip: a flag when a measure with ``growing_words`` grows, otherwise a note."""
         m = self.metrics[name]
         d = m.drift
-        if not (d and d["significant"]) or name in self.used:
+        if not (d and (d["significant"] or d.get("far_leg_only"))) or name in self.used:
             return
         # Like a value and its reference band: the change must pass the smallest change that matters (a
         # steady runner's band) by more than this clip's uncertainty of a change.
         u, meaningful = m.change_uncertainty, spec(name).meaningful_change() if spec(name) else 0.0
-        reason = unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
+        reason = far_leg_only(d) or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
             f"the change of {abs(d['change']):.1f} {m.unit} is within the smallest change that matters "
             f"({meaningful:g} {m.unit}) plus this clip's uncertainty of +/-{u:.1f} {m.unit} for a change over the clip"
             if abs(d["change"]) - meaningful <= u else None))

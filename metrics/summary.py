@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import astuple
 
 import numpy as np
-from scipy.stats import kendalltau, theilslopes
 
 from metrics.accuracy import change_floor, error_floor, side_difference_floor, too_coarse
 from metrics.analysis import Confidence, Metric
@@ -27,6 +26,7 @@ from metrics.gait import Gait
 from metrics.legs import LEGS
 from metrics.reference import STABLE_MEAN_SOURCE, STABLE_MEAN_STEPS
 from metrics.spec import MetricSpec
+from metrics.trend import drift, iqr, min_drift
 from vision.landmarks import LANDMARK_NAMES
 
 LEVELS = ("low", "medium", "high")
@@ -57,74 +57,6 @@ def symmetry_index(left: float | None, right: float | None) -> float | None:
     if left is None or right is None or left + right <= 0:
         return None
     return round(100 * (right - left) / (0.5 * (right + left)), 2)
-
-
-DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may show a false one by chance
-
-
-def min_drift(spec: MetricSpec) -> float:
-    """The smallest change over a clip :func:`drift` may call a drift (:meth:`MetricSpec.meaningful_change`)."""
-    return spec.meaningful_change()
-
-
-def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
-          feet: np.ndarray | None = None, min_strides: int = 8, min_change: float = 0.0) -> dict | None:
-    """The measure's linear trend over the clip (fatigue drift), with its size and the detectable change.
-
-    Each foot's own median is taken out first, so a steady left/right difference
-    is not mistaken for noise.  The trend is Theil-Sen's (the median of pairwise
-    slopes: a few odd strides cannot make it) with its 99 % interval;
-    ``change`` is the trend over the whole clip, ``detectable_change`` the
-    largest of the interval's half-width (widened for strides that wander
-    together), the stride-to-stride spread (the inter-quartile range of the
-    strides around the trend) and ``min_change``.  Significant only when the
-    change exceeds the detectable change and Kendall's rank correlation with
-    time has p < 0.01.  ``early`` and ``late`` are the medians of the clip's
-    first and last thirds.
-
-    >>> t = np.arange(20.0)
-    >>> d = drift(t, 3 + 0.3 * t + np.tile([0.2, -0.2], 10), 0.0, 20.0)
-    >>> d["change"], d["significant"]
-    (6.0, True)
-    >>> drift(t, 3 + np.tile([0.2, -0.2], 10), 0.0, 20.0)["significant"]
-    False
-    """
-    if len(values) < min_strides:
-        return None
-    v = np.asarray(values, float).copy()
-    if feet is not None:
-        for foot in set(feet):
-            v[feet == foot] -= np.median(v[feet == foot])
-    slope, _, lo, hi = (float(x) for x in theilslopes(v, times, alpha=1 - DRIFT_ALPHA))
-    span = end - start
-    tm = float(np.median(times))
-    residual = v - slope * (times - tm)
-    spread = _iqr(residual)
-    change = slope * span
-    # Stride values wander together (a pose error lasts a few strides), which a trend
-    # interval for independent strides would understate: widen it by the residuals'
-    # lag-1 autocorrelation (the usual AR(1) variance inflation).
-    r = residual[np.argsort(times)] - residual.mean()
-    rho = min(max(float(np.sum(r[1:] * r[:-1]) / max(np.sum(r * r), 1e-12)), 0.0), 0.9)
-    inflation = float(np.sqrt((1 + rho) / (1 - rho)))
-    detectable = max(spread, (hi - lo) / 2 * span * inflation, min_change)
-    p = float(kendalltau(times, v).pvalue)
-    if not np.isfinite(p):
-        p = 1.0  # no ranking at all (every value equal): no evidence of a trend
-    third = span / 3
-    thirds = (values[times < start + third], values[times >= end - third])
-    if not (all(len(x) for x in thirds) and np.isfinite(change) and np.isfinite(detectable)):
-        return None  # strides in one third only, or no spread in time: a trend cannot be judged
-    early, late = (float(np.median(x)) for x in thirds)
-    return {"early": round(early, 3), "late": round(late, 3),
-            "change": round(change, 3), "detectable_change": round(detectable, 3),
-            "spread": round(spread, 3), "p_value": round(p, 4),
-            "significant": bool(abs(change) > detectable and p < DRIFT_ALPHA)}
-
-
-def _iqr(x: np.ndarray) -> float:
-    q1, q3 = np.percentile(x, [25, 75])
-    return float(q3 - q1)
 
 
 def worst_side_visibility(visibility: np.ndarray, landmarks: tuple[int, ...]) -> tuple[str | None, float]:
@@ -245,7 +177,7 @@ def step_time_variation(g: Gait) -> float | None:
     for foot in {s.foot for s in g.strides}:
         steps = np.array([s.step_time_s for s in g.strides if s.foot == foot and s.step_time_s])
         if len(steps) >= 4:
-            cv.append(_iqr(steps) / 1.349 / float(np.median(steps)))
+            cv.append(iqr(steps) / 1.349 / float(np.median(steps)))
     return max(cv) if cv else None
 
 
@@ -289,6 +221,13 @@ def interpolated_fraction(g: Gait) -> float:
     return float(np.mean([getattr(c, "source", "detected") == "interpolated" for c in g.contacts]))
 
 
+def own_leg_measure(g: Gait, spec: MetricSpec) -> bool:
+    """Whether, in this side view, each stride's value comes from that stride's own leg below the hip (the far
+    leg's strides then carry its pose noise: a finding must hold on the near leg, :attr:`Metric.near_side`)."""
+    far = far_leg(g)
+    return bool(far) and bool({LEGS[far].knee, LEGS[far].ankle, LEGS[far].heel, LEGS[far].toe} & set(spec.landmarks))
+
+
 def far_leg(g: Gait) -> str | None:
     """The leg further from the camera in a side view (None in other views or when unknown)."""
     if g.view.kind != "side" or g.view.near_side not in ("left", "right"):
@@ -304,7 +243,7 @@ def standard_error(values: np.ndarray) -> float:
     """
     if len(values) < 2:
         return float("inf")
-    return 1.2533 * _iqr(values) / 1.349 / float(np.sqrt(len(values)))
+    return 1.2533 * iqr(values) / 1.349 / float(np.sqrt(len(values)))
 
 
 def timing_error(spec: MetricSpec, value: float, fps: float, stride_s: float | None) -> float:
@@ -418,14 +357,16 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         # The whole clip's step period (metrics.periodicity): no missed contact can bias it.
         value = 60.0 / g.step_period_s
     both = left is not None and right is not None
+    near = g.view.near_side if own_leg_measure(g, spec) else None
     start, end = float(g.time_s[0]), float(g.time_s[-1])
     third = (end - start) / 3
     return Metric(
         name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
-        left=_round(left), right=_round(right), spread=_round(_iqr(vals)), n_strides=len(vals),
+        left=_round(left), right=_round(right), spread=_round(iqr(vals)), n_strides=len(vals),
         reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right)),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
-        drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec)),
+        drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec),
+                    near=near),
         side_difference=_round(right - left) if both else None,
         uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
                                        g.ground_tilt_deg, g.view.kind)),
@@ -434,6 +375,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         side_comparison_caveat=side_comparison_caveat(g) if both else None,
         change_uncertainty=_round(change_uncertainty(
             spec, vals[times < start + third], vals[times >= end - third], value, g.fps, stride_s)),
+        near_side=near,
     )
 
 

@@ -1,0 +1,113 @@
+"""A measure's change over the clip (fatigue drift): a robust trend of its per-stride values, and whether it is real.
+
+A drift is a clinical claim, so it must not depend on pose noise that a few
+strides, one leg or the direction the runner faces carries.  The trend is
+Theil-Sen's (the median of pairwise slopes: a few odd strides cannot make it),
+its interval is widened for strides that wander together, and in a side view a
+measure of the stride's own leg must show the change on the near leg alone:
+the far leg is partly hidden behind the near one, and its pose noise can carry
+a trend by itself (measured on zzzhushi_treadmill_side_portrait_30fps, the
+video and its mirror image, 2026-11-30: the far leg's hip extension rose
++7.6 deg in one and +4.3 deg in the other, the near leg's +2.8 and +4.8, not
+clear in either).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import kendalltau, theilslopes
+
+from metrics.spec import MetricSpec
+
+DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may show a false one by chance
+MIN_STRIDES = 8  # fewer strides than this cannot show a trend
+
+
+def min_drift(spec: MetricSpec) -> float:
+    """The smallest change over a clip :func:`drift` may call a drift (:meth:`MetricSpec.meaningful_change`)."""
+    return spec.meaningful_change()
+
+
+def drift(times: np.ndarray, values: np.ndarray, start: float, end: float,
+          feet: np.ndarray | None = None, min_strides: int = MIN_STRIDES, min_change: float = 0.0,
+          near: str | None = None) -> dict | None:
+    """The measure's linear trend over the clip (fatigue drift), with its size and the detectable change.
+
+    Each foot's own median is taken out first, so a steady left/right difference
+    is not mistaken for noise.  The trend is Theil-Sen's with its 99 % interval;
+    ``change`` is the trend over the whole clip, ``detectable_change`` the
+    largest of the interval's half-width (widened for strides that wander
+    together), the stride-to-stride spread (the inter-quartile range of the
+    strides around the trend) and ``min_change``.  Significant only when the
+    change exceeds the detectable change and Kendall's rank correlation with
+    time has p < 0.01.  ``early`` and ``late`` are the medians of the clip's
+    first and last thirds.
+
+    ``near`` (a side view's near foot, for a measure of the stride's own leg): the
+    same test on that foot's strides alone (``near_change``, ``near_significant``)
+    must pass too, in the same direction; ``far_leg_only`` says when only the
+    strides of both legs together showed it.
+
+    >>> t = np.arange(20.0)
+    >>> d = drift(t, 3 + 0.3 * t + np.tile([0.2, -0.2], 10), 0.0, 20.0)
+    >>> d["change"], d["significant"]
+    (6.0, True)
+    >>> drift(t, 3 + np.tile([0.2, -0.2], 10), 0.0, 20.0)["significant"]
+    False
+    >>> t, feet = np.arange(24.0), np.tile(["left", "right"], 12)
+    >>> far_rises = 3 + np.where(feet == "right", 0.4 * t, 0.05 * t) + np.tile([0.6, 0.6, -0.6, -0.6], 6)
+    >>> d = drift(t, far_rises, 0.0, 24.0, feet, near="left")
+    >>> d["change"], d["near_change"], d["significant"], d["far_leg_only"]
+    (5.164, 1.2, False, True)
+    """
+    times, values = np.asarray(times, float), np.asarray(values, float)
+    d = _trend(times, values, start, end, feet, min_strides, min_change)
+    if d is None or near is None or feet is None or not np.any(feet != near):
+        return d
+    mine = feet == near
+    own = _trend(times[mine], values[mine], start, end, None, min_strides // 2, min_change)
+    near_significant = bool(own and own["significant"] and np.sign(own["change"]) == np.sign(d["change"]))
+    return d | {"near": near, "near_change": own and own["change"], "near_significant": near_significant,
+                "far_leg_only": d["significant"] and not near_significant,
+                "significant": d["significant"] and near_significant}
+
+
+def _trend(times: np.ndarray, values: np.ndarray, start: float, end: float, feet: np.ndarray | None,
+           min_strides: int, min_change: float) -> dict | None:
+    if len(values) < min_strides:
+        return None
+    v = values.copy()
+    if feet is not None:
+        for foot in set(feet):
+            v[feet == foot] -= np.median(v[feet == foot])
+    slope, _, lo, hi = (float(x) for x in theilslopes(v, times, alpha=1 - DRIFT_ALPHA))
+    span = end - start
+    tm = float(np.median(times))
+    residual = v - slope * (times - tm)
+    spread = iqr(residual)
+    change = slope * span
+    # Stride values wander together (a pose error lasts a few strides), which a trend
+    # interval for independent strides would understate: widen it by the residuals'
+    # lag-1 autocorrelation (the usual AR(1) variance inflation).
+    r = residual[np.argsort(times)] - residual.mean()
+    rho = min(max(float(np.sum(r[1:] * r[:-1]) / max(np.sum(r * r), 1e-12)), 0.0), 0.9)
+    inflation = float(np.sqrt((1 + rho) / (1 - rho)))
+    detectable = max(spread, (hi - lo) / 2 * span * inflation, min_change)
+    p = float(kendalltau(times, v).pvalue)
+    if not np.isfinite(p):
+        p = 1.0  # no ranking at all (every value equal): no evidence of a trend
+    third = span / 3
+    thirds = (values[times < start + third], values[times >= end - third])
+    if not (all(len(x) for x in thirds) and np.isfinite(change) and np.isfinite(detectable)):
+        return None  # strides in one third only, or no spread in time: a trend cannot be judged
+    early, late = (float(np.median(x)) for x in thirds)
+    return {"early": round(early, 3), "late": round(late, 3),
+            "change": round(change, 3), "detectable_change": round(detectable, 3),
+            "spread": round(spread, 3), "p_value": round(p, 4),
+            "significant": bool(abs(change) > detectable and p < DRIFT_ALPHA)}
+
+
+def iqr(x: np.ndarray) -> float:
+    """Inter-quartile range of ``x``."""
+    q1, q3 = np.percentile(x, [25, 75])
+    return float(q3 - q1)
