@@ -122,6 +122,43 @@ def test_a_growing_pelvic_drop_is_a_flag_only_when_the_change_exceeds_its_uncert
                           "clip's uncertainty of +/-1.0 deg") in declined[0].reason
 
 
+def test_a_far_leg_cannot_carry_a_band_finding_alone():
+    """In a side view the near leg must be beyond the band too (mhuang24's mirror image, measured 2026-11-30:
+    overstride 33.0 % leg, near leg 28.4 and far leg 36.7, against the band's 18 and an uncertainty of 12.6)."""
+    def overstride(near_side: str | None) -> dict[str, Metric]:
+        return {"overstride_pct_leg": metric("overstride_pct_leg", 33.0, 12.6, high=18.0, unit="% leg", left=28.4,
+                                             right=36.7, near_side=near_side)}
+
+    assert ids(assess(overstride(None), {})[0]) == {"overstride"}
+    assert ids(assess(overstride("right"), {})[0]) == {"overstride"}
+    found, declined = assess(overstride("left"), {})
+    assert not found
+    assert ("near (left) leg's own value, 28.4 % leg, is 10.4 % leg above the band, within this clip's uncertainty "
+            "of +/-12.6 % leg") in declined[0].reason and "cannot carry a finding alone" in declined[0].reason
+
+
+def test_a_change_over_the_clip_the_near_leg_does_not_show_is_not_stated():
+    """zzzhushi mirrored, measured 2026-11-30: hip extension +9.3 deg over the clip, the near leg's own strides
+    +8.1 but within their own stride-to-stride spread (before the wider peak search; metrics/hip.py)."""
+    from metrics.trend import drift
+
+    t = np.arange(24.0)
+    feet = np.tile(["left", "right"], 12)
+    far_rises = 3 + np.where(feet == "right", 0.4 * t, 0.05 * t) + np.tile([0.6, 0.6, -0.6, -0.6], 6)
+    both_rise = 3 + 0.3 * t + np.tile([0.6, 0.6, -0.6, -0.6], 6)
+
+    def hip(values: np.ndarray) -> dict[str, Metric]:
+        d = drift(t, values, 0.0, 24.0, feet, min_change=2.0, near="left")
+        return {"hip_extension_deg": metric("hip_extension_deg", 10.0, 3.0, 5.0, 20.0, unit="deg", drift=d,
+                                            change_uncertainty=1.0, near_side="left")}
+
+    found, declined = assess(hip(far_rises), {})
+    assert not found and [n.id for n in declined] == ["hip_extension_deg_drift"]
+    assert "only with the right leg's strides" in declined[0].reason
+    assert "near (left) leg's own strides alone do not show it" in declined[0].reason
+    assert ids(assess(hip(both_rise), {})[0]) == {"hip_extension_deg_drift"}
+
+
 # --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
 
 
