@@ -162,10 +162,10 @@ def far_leg_only(drift: dict) -> str | None:
         return None
     near = drift["near"]
     far = "right" if near == "left" else "left"
-    own = "" if drift["near_change"] is None else f" ({drift['near_change']:+.1f} over the clip)"
-    return (f"the change shows only with the {far} leg's strides: the near ({near}) leg's own strides alone do not "
-            f"show it beyond their stride-to-stride spread{own}, and the far leg, partly hidden behind the near one, "
-            "cannot carry a finding alone")
+    own = "" if drift["near_change"] is None else (
+        f" ({drift['near_change']:+.1f} over the clip, one-sided p {drift['near_p_value']:.2f})")
+    return (f"the change shows only with the {far} leg's strides: the near ({near}) leg's own strides do not confirm "
+            f"it{own}, and the far leg, partly hidden behind the near one, cannot carry a finding alone")
 
 
 def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
