@@ -54,7 +54,7 @@ def hip_extension(g: Gait, s: StrideTiming) -> float | None:
 SPECS = [
     MetricSpec("hip_extension_deg", "deg",
                "Peak extension of the thigh (hip to knee) relative to the trunk line (mid-hip to mid-shoulder) "
-               "from mid-stance to just after toe-off; positive = knee behind the trunk's line.",
+               "from mid-stance to 0.3 of a stride after toe-off; positive = knee behind the trunk's line.",
                ("side",), hip_extension,
                tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee)) + (LEFT_SHOULDER, RIGHT_SHOULDER),
                high_confidence_fps=60, title="Hip extension", label="hip extension",
