@@ -24,6 +24,8 @@ Two uses, both here so the figures live in one place:
 * :func:`change_floor` -- the same for a change over the clip, from the measured
   error of the clip's trend against the true one (a change finding must also
   exceed the measure's meaningful change by its uncertainty);
+* :func:`unseen_change` -- a measure whose injected fatigue drift the pose model's value follows at less
+  than half its size: a steady reading of it does not show a steady runner;
 * :func:`too_coarse` -- a measure whose measured 90th-percentile error exceeds
   its clinically meaningful change (:meth:`MetricSpec.meaningful_change`) cannot
   tell a meaningful difference from its own error, so its confidence is never high.
@@ -116,3 +118,23 @@ def too_coarse(spec: MetricSpec, view: str | None = None) -> str | None:
     where = f" filmed from the {view}" if view else ""
     return (f"on synthetic runners of varied look{where} its error reaches {p90:g} {spec.unit} (90th percentile), more "
             f"than the {meaningful:g} {spec.unit} change that matters clinically")
+
+
+DRIFT_GAIN_FLOOR = 0.5  # below this share of an injected change seen, an absent drift says nothing
+
+
+def unseen_change(name: str) -> str | None:
+    """Why no drift of measure ``name`` over a clip does not mean no change, or None when it does.
+
+    From the synthetic runners with an injected fatigue drift (``drift`` in the table): the median share of
+    the injected change the measured change showed.
+
+    >>> unseen_change("no_such_measure") is None
+    True
+    """
+    d = table().get("drift", {}).get(name) or {}
+    gain = d.get("gain_median")
+    if gain is None or gain >= DRIFT_GAIN_FLOOR:
+        return None
+    return (f"on synthetic runners an injected change over the clip read at {100 * gain:.0f} % of its size and was "
+            f"found in {d['found']} of {d['injected_runs']}, so a steady reading here does not show a steady runner")

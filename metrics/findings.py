@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from metrics.accuracy import unseen_change
 from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
@@ -265,7 +266,14 @@ class _Assessment:
         """A drift over the clip: a flag when a measure with ``growing_words`` grows, otherwise a note."""
         m = self.metrics[name]
         d = m.drift
-        if not (d and (d["significant"] or d.get("far_leg_only"))) or name in self.used:
+        if not d or name in self.used:
+            return
+        if not (d["significant"] or d.get("far_leg_only")):
+            # Silence would read as "no change": say so where the measure hardly sees a change.
+            if blind := unseen_change(name):
+                id_ = f"{name}_growing" if growing_words else f"{name}_drift"
+                what = growing_words or Said(m).what
+                self.decline(id_, [name], f"Whether the {what} changes over the clip cannot be judged.", blind)
             return
         # Like a value and its reference band: the change must pass the smallest change that matters (a
         # steady runner's band) by more than this clip's uncertainty of a change.
