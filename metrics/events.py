@@ -79,6 +79,9 @@ class EventParams:
     # the ground is followed back from its highest within this many steps after the contact
     # to where it was still within ``toe_off_fraction`` of its rise above its late-stance speed.
     take_off_steps: float = 0.5
+    # A contact this many steps longer or shorter than the clip's median has its toe-off looked
+    # for again where that median puts it (:func:`consistent_toe_offs`).
+    contact_spread_steps: float = 0.2
     low_fraction: float = 0.5  # foot must be in the lower part of its vertical range
     min_contact_s: float = 0.06
     # A shorter contact is kept only where the feet's alternation needs it
@@ -228,10 +231,11 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
         return contacts
     toe = {foot: toe_speed(xy, fps, foot, params, velocity) for foot in FOOT_POINTS}
 
-    def taking_off(c: Contact) -> Contact:
-        """``c`` with its toe-off timed on the toe's take-off, where the clip shows one."""
-        to = take_off_time(toe[c.foot], time_s, c.initial_contact_frame, c.toe_off_frame, step, params) \
-            if c.complete else None
+    def taking_off(c: Contact, last: int | None = None) -> Contact:
+        """``c`` with its toe-off timed on the toe's take-off after frame ``last`` (default: where its
+        speed first rose), where the clip shows one."""
+        last = c.toe_off_frame if last is None else last
+        to = take_off_time(toe[c.foot], time_s, c.initial_contact_frame, last, step, params) if c.complete else None
         if to is None:
             return c
         return replace(c, toe_off_s=to, toe_off_frame=max(int(np.searchsorted(time_s, to, "right")) - 1,
@@ -252,7 +256,43 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
         best = min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
         return best and taking_off(best)
 
-    return plausible_toe_offs(bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search), step)
+    chain = bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search)
+    return plausible_toe_offs(consistent_toe_offs(chain, step, fps, taking_off, params.contact_spread_steps), step)
+
+
+def consistent_toe_offs(contacts: list[Contact], step: float, fps: float,
+                        retime: Callable[[Contact, int], Contact], spread_steps: float) -> list[Contact]:
+    """``contacts`` with each toe-off that makes its contact stand out re-timed where the clip's
+    own contact time puts it.
+
+    Within a clip a foot's contact time varies by a few per cent from stride to stride, so a
+    contact more than ``spread_steps`` steps shorter or longer than the median of that
+    foot's detected ones (per foot: a real left/right difference stays) most likely ended at a passing speed-up of the toe in mid-stance
+    (or ran on past a blurred take-off).  ``retime(contact, frame)`` times the
+    take-off from the clip's typical toe-off frame instead; the new toe-off is kept
+    only if it fits the clip's contact time.
+
+    >>> c = [Contact("left", k * 0.35, k * 0.35 + d, round(30 * k * 0.35), round(30 * (k * 0.35 + d)), True)
+    ...      for k, d in enumerate((0.2, 0.2, 0.1, 0.2))]
+    >>> moved = lambda c, frame: replace(c, toe_off_s=c.initial_contact_s + 0.19, toe_off_frame=frame)
+    >>> [round(x.toe_off_s - x.initial_contact_s, 2) for x in consistent_toe_offs(c, 0.35, 30, moved, 0.2)]
+    [0.2, 0.2, 0.19, 0.2]
+    """
+    seen = {foot: [c.toe_off_s - c.initial_contact_s for c in contacts
+                   if c.foot == foot and c.complete and c.source == "detected"] for foot in FOOT_POINTS}
+    typical = {foot: float(np.median(d)) for foot, d in seen.items() if len(d) >= 3}
+    spread = spread_steps * step
+
+    def fits(c: Contact) -> bool:
+        return abs(c.toe_off_s - c.initial_contact_s - typical[c.foot]) <= spread
+
+    out = []
+    for c in contacts:
+        if c.complete and c.source == "detected" and c.foot in typical and not fits(c):
+            again = retime(c, c.initial_contact_frame + int(round(typical[c.foot] * fps)) - 1)
+            c = again if fits(again) else c
+        out.append(c)
+    return out
 
 
 def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
