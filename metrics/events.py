@@ -6,8 +6,13 @@ camera) the stance foot stands still.  Either way the ground's own image
 velocity is measured from the data (the typical velocity of a foot while it
 is low), and a foot is in contact while its heel or toe moves at nearly that
 velocity and is in the low part of its path.  Initial contact is the first
-such instant, toe-off the last, both timed to a fraction of a frame by
-interpolating the speed's crossing of the threshold.
+such instant, timed to a fraction of a frame by interpolating the speed's
+crossing of the threshold.  Toe-off is timed on the toe's own take-off
+(:func:`take_off_time`): its rise in speed relative to the ground is followed
+back from its top to where it began, in units of that rise, so a crisp
+sprint take-off is not found early because the derivative window spreads it;
+a contact standing out from its foot's median contact time has its take-off
+looked for again where that median puts it (:func:`consistent_toe_offs`).
 
 Velocity rather than height is used because with a low camera the foot's
 height above the belt spans only a few pixels, while its speed changes
