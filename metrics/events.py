@@ -6,8 +6,13 @@ camera) the stance foot stands still.  Either way the ground's own image
 velocity is measured from the data (the typical velocity of a foot while it
 is low), and a foot is in contact while its heel or toe moves at nearly that
 velocity and is in the low part of its path.  Initial contact is the first
-such instant, toe-off the last, both timed to a fraction of a frame by
-interpolating the speed's crossing of the threshold.
+such instant, timed to a fraction of a frame by interpolating the speed's
+crossing of the threshold.  Toe-off is timed on the toe's own take-off
+(:func:`take_off_time`): its rise in speed relative to the ground is followed
+back from its top to where it began, in units of that rise, so a crisp
+sprint take-off is not found early because the derivative window spreads it;
+a contact standing out from its foot's median contact time has its take-off
+looked for again where that median puts it (:func:`consistent_toe_offs`).
 
 Velocity rather than height is used because with a low camera the foot's
 height above the belt spans only a few pixels, while its speed changes
@@ -75,6 +80,13 @@ class EventParams:
     # rises), so toe-off needs the stricter threshold.
     initial_contact_fraction: float = 0.2
     toe_off_fraction: float = 0.1
+    # Toe-off is timed on the toe's own take-off (:func:`take_off_time`): its speed relative to
+    # the ground is followed back from its highest within this many steps after the contact
+    # to where it was still within ``toe_off_fraction`` of its rise above its late-stance speed.
+    take_off_steps: float = 0.5
+    # A contact this many steps longer or shorter than the clip's median has its toe-off looked
+    # for again where that median puts it (:func:`consistent_toe_offs`).
+    contact_spread_steps: float = 0.2
     low_fraction: float = 0.5  # foot must be in the lower part of its vertical range
     min_contact_s: float = 0.06
     # A shorter contact is kept only where the feet's alternation needs it
@@ -219,11 +231,24 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     contacts = sorted((c for foot, rel in relative.items()
                        for c in _speed_contacts(foot, rel, time_s, fps, params, params.initial_contact_fraction)),
                       key=lambda c: c.initial_contact_s)
-    weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
-               else params.short_contact_weight for c in contacts]
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
+    toe = {foot: toe_speed(xy, fps, foot, params, velocity) for foot in FOOT_POINTS}
+
+    def taking_off(c: Contact, last: int | None = None) -> Contact:
+        """``c`` with its toe-off timed on the toe's take-off after frame ``last`` (default: where its
+        speed first rose), where the clip shows one."""
+        last = c.toe_off_frame if last is None else last
+        to = take_off_time(toe[c.foot], time_s, c.initial_contact_frame, last, step, params) if c.complete else None
+        if to is None:
+            return c
+        return replace(c, toe_off_s=to, toe_off_frame=max(int(np.searchsorted(time_s, to, "right")) - 1,
+                                                          c.initial_contact_frame))
+
+    contacts = [taking_off(c) for c in contacts]
+    weights = [1.0 if (c.toe_off_frame - c.initial_contact_frame + 1) / fps >= params.min_contact_s
+               else params.short_contact_weight for c in contacts]
     landings = alternating_landings([(c.initial_contact_s, c.foot, i) for i, c in enumerate(contacts)], step, weights)
 
     def search(foot: str, predicted_s: float) -> Contact | None:
@@ -233,9 +258,46 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
         rel = np.where(near, relative[foot], np.inf)
         found = _speed_contacts(foot, rel, time_s, fps, params, params.search_fraction)
         found = [c for c in found if abs(c.initial_contact_s - predicted_s) <= params.search_steps * step]
-        return min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
+        best = min(found, key=lambda c: abs(c.initial_contact_s - predicted_s), default=None)
+        return best and taking_off(best)
 
-    return plausible_toe_offs(bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search), step)
+    chain = bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search)
+    return plausible_toe_offs(consistent_toe_offs(chain, step, fps, taking_off, params.contact_spread_steps), step)
+
+
+def consistent_toe_offs(contacts: list[Contact], step: float, fps: float,
+                        retime: Callable[[Contact, int], Contact], spread_steps: float) -> list[Contact]:
+    """``contacts`` with each toe-off that makes its contact stand out re-timed where the clip's
+    own contact time puts it.
+
+    Within a clip a foot's contact time varies by a few per cent from stride to stride, so a
+    contact more than ``spread_steps`` steps shorter or longer than the median of that
+    foot's detected ones (per foot: a real left/right difference stays) most likely ended at a
+    passing speed-up of the toe in mid-stance (or ran on past a blurred take-off).  ``retime(contact, frame)`` times the
+    take-off from the clip's typical toe-off frame instead; the new toe-off is kept
+    only if it fits the clip's contact time.
+
+    >>> c = [Contact("left", k * 0.35, k * 0.35 + d, round(30 * k * 0.35), round(30 * (k * 0.35 + d)), True)
+    ...      for k, d in enumerate((0.2, 0.2, 0.1, 0.2))]
+    >>> moved = lambda c, frame: replace(c, toe_off_s=c.initial_contact_s + 0.19, toe_off_frame=frame)
+    >>> [round(x.toe_off_s - x.initial_contact_s, 2) for x in consistent_toe_offs(c, 0.35, 30, moved, 0.2)]
+    [0.2, 0.2, 0.19, 0.2]
+    """
+    seen = {foot: [c.toe_off_s - c.initial_contact_s for c in contacts
+                   if c.foot == foot and c.complete and c.source == "detected"] for foot in FOOT_POINTS}
+    typical = {foot: float(np.median(d)) for foot, d in seen.items() if len(d) >= 3}
+    spread = spread_steps * step
+
+    def fits(c: Contact) -> bool:
+        return abs(c.toe_off_s - c.initial_contact_s - typical[c.foot]) <= spread
+
+    out = []
+    for c in contacts:
+        if c.complete and c.source == "detected" and c.foot in typical and not fits(c):
+            again = retime(c, c.initial_contact_frame + int(round(typical[c.foot] * fps)) - 1)
+            c = again if fits(again) else c
+        out.append(c)
+    return out
 
 
 def bridge_gaps(chain: list[Contact], step: float, time_s: np.ndarray,
@@ -327,6 +389,51 @@ def _speed_contacts(foot: str, relative: np.ndarray, time_s: np.ndarray, fps: fl
         to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
         contacts.append(Contact(foot, ic, to, first, last, start > 0 and stop < len(on)))
     return contacts
+
+
+def toe_speed(xy: np.ndarray, fps: float, foot: str, params: EventParams, velocity: np.ndarray) -> np.ndarray:
+    """Speed (px/s) of ``foot``'s toe relative to the ground under it, in every frame (low or not)."""
+    ground = ground_velocity(xy, fps, foot, velocity=velocity, window=params.range_window(fps))
+    return np.linalg.norm(velocity[:, FOOT_POINTS[foot][1]] - ground, axis=1)
+
+
+def take_off_time(speed: np.ndarray, time_s: np.ndarray, first: int, last: int, step: float,
+                  params: EventParams) -> float | None:
+    """Sub-frame toe-off of the contact ``first``..``last`` (frames; ``last`` a first guess) from
+    the toe's ``speed`` relative to the ground (:func:`toe_speed`), or None if the clip shows no take-off.
+
+    The toe leaves the ground when its speed departs from its stance speed.  A
+    threshold on the clip's swing speed puts that instant too early where the
+    take-off is abrupt (a sprint, a crisp push-off: the derivative window
+    spreads the rise backwards) and a smoothed dip in stance can end the
+    contact early.  So the rise is followed back from its top (the toe's
+    highest speed within ``take_off_steps`` steps after ``last``) to where it was
+    still within ``toe_off_fraction`` of the way up from the late-stance speed
+    (median over the last 40 % of the contact): the take-off's own scale, whatever
+    the runner's speed, the camera's distance or the frame rate.
+
+    >>> t = np.arange(20) / 30
+    >>> v = np.r_[np.full(10, 20.0), 20 + 150 * np.arange(1, 11)]  # rises after frame 9
+    >>> round(30 * take_off_time(v, t, 2, 7, 0.35, EventParams()), 2)
+    9.3
+    """
+    n = len(speed)
+    reach = last + int(round(params.take_off_steps * step / (time_s[1] - time_s[0])))
+    if reach >= n or last <= first:
+        return None
+    after = speed[last:reach + 1]
+    if not np.isfinite(after).any():
+        return None
+    top = last + int(np.nanargmax(after))
+    stance = speed[first + int(0.6 * (last - first)):last + 1]
+    base = float(np.nanmedian(stance)) if np.isfinite(stance).any() else 0.0
+    level = base + params.toe_off_fraction * (speed[top] - base)
+    j = top
+    while j > first and speed[j - 1] >= level:
+        j -= 1
+    if j <= first or speed[top] <= base:
+        return None
+    return _crossing_time(time_s, speed, j - 1, j, level)
 
 
 def _crossing_time(time_s: np.ndarray, value: np.ndarray, i: int, j: int, level: float) -> float:

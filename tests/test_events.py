@@ -4,7 +4,7 @@ TUNING clips set the detector's constants; CHECKING clips were never tuned on (b
 prints the whole table).  Targets from issue #9: initial-contact precision and recall >= 0.95, median
 |error| <= 1 frame, >= 90 % within 2 frames; toe-off >= 85 % within 2 frames at >= 60 fps; cadence within
 1 % of the labels (video time when the capture rate is unknown).  Known misses are strict xfails with
-the figure measured on 2026-11-29.
+the figure measured on 2026-11-29 (toe-offs: 2026-11-30).
 """
 
 from __future__ import annotations
@@ -57,8 +57,14 @@ def test_initial_contacts_match_labels(real_analysis, stem):
     assert e.within(2) >= 0.9
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "30 % within 2 frames (labels -1/+6 frames)"),
-                                  miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early)"),
+# Measured 2026-11-30 with toe-off timed on the toe's own take-off: TUNING zzzhushi 97 %, mhuang24 94 %.
+# The sprint clips: at 30 fps the pivot on the toes lasts 2-3 frames and the model's foot_index point (on the
+# top of the toe box, not the contact point) turns with the foot: on a1 it moves 15 px/frame backwards at
+# frame 195 while the shoe's tip is still on the track (frames 191-196 looked at).
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "20 % within 2 frames (half the toe-offs found; "
+                                                              "the model loses the shoe in 10x slow motion)"),
+                                  miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early: the model's "
+                                                    "toe point turns with the foot while the tip is still down)"),
                                   miss(CHECKING[2], "0 % within 2 frames: contacts 2 frames long against 4-5 marked, "
                                                     "toe-off 3-4 frames early")])
 def test_toe_offs_match_labels(real_analysis, stem):
@@ -155,3 +161,27 @@ def test_what_counts_as_low_is_judged_locally():
     assert hi[480] == pytest.approx(620, abs=2)
     whole_lo, whole_hi = local_quantiles(y, window=None)
     assert whole_hi[120] > 600
+
+
+@pytest.mark.parametrize("fps", [25, 30, 60, 120, 240])
+@pytest.mark.parametrize("take_off", ["gentle", "crisp"])
+def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off):
+    """A toe at rest on the belt leaves it at 0.6 s, gently (accelerating from rest at 40 m/s^2 in image
+    units of 1000 px/m) or crisply (at once at 1.5 m/s, as a sprinter's): the toe-off is found within
+    1.5 frames at 25-60 fps and within 30 ms above (the derivative window, 0.1 s for a 0.35 s step,
+    bounds it in time), never later than the take-off."""
+    import numpy as np
+
+    from metrics.events import EventParams, foot_velocity, take_off_time
+    from vision.landmarks import LEFT_FOOT_INDEX
+
+    step, truth = 0.35, 0.6
+    t = np.arange(0, 1.2, 1 / fps)
+    moving = np.clip(t - truth, 0, None)
+    x = 20000 * moving ** 2 if take_off == "gentle" else 1500 * moving + 10000 * moving ** 2
+    xy = np.zeros((len(t), 33, 2))
+    xy[:, LEFT_FOOT_INDEX, 0] = x
+    params = EventParams().for_step(step)
+    speed = np.abs(foot_velocity(xy, fps, params.velocity_window_s)[:, LEFT_FOOT_INDEX, 0])
+    found = take_off_time(speed, t, int(0.35 * fps), int(0.5 * fps), step, params)
+    assert -max(1.5 / fps, 0.03) <= found - truth <= 0

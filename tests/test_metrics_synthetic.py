@@ -102,13 +102,15 @@ def test_cadence_is_recovered_within_3_steps_per_minute(samples, name):
 
 
 # Measured errors (ms): rear runner -15.7, before -13.2, after -10.2 (toe-off found about a
-# frame early).  Side: -8.0, -16.5, -5.8 while the synthetic foot snapped down before landing;
-# since it lands at belt speed (synth kinematics) side toe-off is found ~3 frames early
-# (bias -3.1..-3.8 frames) and the side errors are runner -32.3, before -35.1, after -44.3.
-SIDE_TOE_OFF_EARLY = pytest.mark.xfail(strict=True, reason="side toe-off ~3 frames early on the belt-speed landing")
+# frame early).  Side (2026-11-30, toe-off timed on the toe's own take-off, metrics.events.take_off_time):
+# runner -16.7, before -13.3, after -25.3; side toe-off bias -2.5..-2.9 frames (it was -3.2..-3.8, and the
+# errors -26.9, -33.1, -39.7, with a threshold on the clip's swing speed).
+SIDE_TOE_OFF_EARLY = pytest.mark.xfail(strict=True, reason="after_side -25.3 ms: its toe-offs are still found "
+                                                           "2.8 frames early (52 % within 2 frames)")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SIDE_TOE_OFF_EARLY) if n in SIDE else n for n in NAMES])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=SIDE_TOE_OFF_EARLY) if n == "after_side" else n
+                                  for n in NAMES])
 def test_ground_contact_time_is_recovered_within_20_ms(samples, name):
     assert abs(error(samples, name, "ground_contact_time_ms")) <= 20.0
 
@@ -129,7 +131,7 @@ def test_ground_contact_time_is_recovered_within_20_ms(samples, name):
 MISSED = "initial contact ~1 frame early and pose-landmark error of the foot at landing (see note above)"
 
 
-@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured +5.2, +6.8, +7.9 cm with the height scale "
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; measured +5.1, +6.8, +8.0 cm with the height scale "
                                         "(+9.4..+13.8 with the belt scale)")
 @pytest.mark.parametrize("name", SIDE)
 def test_overstride_is_recovered_within_5_cm(samples, name):
@@ -141,7 +143,9 @@ def test_foot_strike_before_retraining_is_rearfoot(samples):
     assert samples["before_side"][0].metrics["foot_strike_angle_deg"].value > 8
 
 
-@pytest.mark.xfail(strict=True, reason=f"{MISSED}; after_side measures 8.4 deg (rearfoot) for a true 2.7 deg")
+@pytest.mark.xfail(strict=True, reason=f"{MISSED}; after_side measures 14.4 deg (rearfoot) for a true 2.7 deg "
+                                        "(9.8 deg with the toe-offs found 3.7 frames early: the flat-foot reference "
+                                        "is the middle third of the stance)")
 def test_foot_strike_after_retraining_is_midfoot(samples):
     assert -1.6 <= samples["after_side"][0].metrics["foot_strike_angle_deg"].value <= 8
 
@@ -401,11 +405,11 @@ LOOK_TARGETS = [
     ("side-100", "peak_knee_flexion_stance_deg", 5.0, False),  # -4.77
     ("side-100", "stride_length_m", 0.05, False),  # +0.02
     pytest.param("side-100", "knee_flexion_at_contact_deg", 4.0, False,
-                 marks=_missed("+13.5 deg: initial contact found ~2 frames off while the knee moves fast")),
+                 marks=_missed("+13.7 deg: initial contact found 2.5 frames early while the knee moves fast")),
     ("side-100", "knee_flexion_at_contact_deg", 4.0, True),  # +1.58 (+2.81 from the low-passed positions)
-    pytest.param("side-100", "overstride_cm", 3.0, False, marks=_missed("+8.7 cm at the detected contacts")),
+    pytest.param("side-100", "overstride_cm", 3.0, False, marks=_missed("+8.6 cm at the detected contacts")),
     ("side-100", "overstride_cm", 3.0, True),  # +2.46
-    pytest.param("side-100", "foot_strike_angle_deg", 4.0, False, marks=_missed("+6.0 deg")),
+    pytest.param("side-100", "foot_strike_angle_deg", 4.0, False, marks=_missed("+6.9 deg")),
     pytest.param("side-100", "foot_strike_angle_deg", 4.0, True,
                  marks=_missed("+9.3 deg: the pose model's heel-to-toe line is not rigid with the foot: on eight "
                                "side runners it reads 17-46 deg toes-down at the flat mid-stance and only 4-37 deg "
@@ -423,6 +427,25 @@ def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tole
     errors = looks[run]["errors_true_events" if true_events else "errors"]
     assert measure in errors, f"{run}: {measure} not measured"
     assert abs(errors[measure]) <= tolerance, errors[measure]
+
+
+# Events on the varied looks (issue 9 targets: toe-off >= 85 % within 2 frames at >= 60 fps, contact time
+# within 10 %).  Measured 2026-11-30: side-100 81 % / +11.6 % (initial contacts 2.5 frames early make its
+# contacts long); side-120-drift 91 % / +6.2 %.  Over the 13 side runners of benchmarks/validate_synth.py toe-off
+# is within 2 frames for 81 % of all toe-offs (54 % with a threshold on the clip's swing speed).
+EVENT_LOOKS = [pytest.param("side-100", marks=_missed("81 % of toe-offs within 2 frames, contact time +11.6 %")),
+               "side-120-drift"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("run", EVENT_LOOKS)
+def test_toe_off_and_contact_time_on_a_varied_look(looks, drift_looks, run):
+    """A varied-look side runner at 60 fps in; toe-off within 2 frames for >= 85 % of the true ones and the
+    clip's contact time within 10 % of the true one out."""
+    result = {**looks, **drift_looks}[run]
+    assert result["events"]["toe_off"].within(2) >= 0.85
+    contact = "ground_contact_time_ms"
+    assert abs(result["values"][contact] - result["truth"][contact]) <= 0.1 * result["truth"][contact]
 
 
 # --- Fatigue drift through the pose model: a slice of benchmarks/drift.py's runs.  Injected over 8 s
