@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 
 from metrics.analysis import Analysis
+from reports.video_writer import H264Writer
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,14 @@ def transform_clip(src: str | Path, transform: Transform, dst: str | Path) -> Pa
     Frames are picked by time: the source frame nearest each output instant
     (exact for 60 -> 30 fps; within a fifth of a source frame for 60 -> 25).
     Two decoding passes (times, then pixels) keep one frame in memory at a time.
+    x264 runs on one thread so the bytes are a function of the frames: its threaded
+    output changed once the pose model had run in the same process (measured 2026-11-30),
+    so each test session wrote a new clip, the pose model saw other pixels and found
+    other contacts.
     """
     dst = Path(dst)
-    times, shape = [], None
     with av.open(str(src)) as inp:
-        for f in inp.decode(inp.streams.video[0]):
-            times.append(float(f.time))
-            shape = shape or transform.frame(f.to_ndarray(format="rgb24")).shape
-    times, (height, width) = np.array(times), shape[:2]
+        times = np.array([float(f.time) for f in inp.decode(inp.streams.video[0])])
     times -= times[0]
     src_fps = (len(times) - 1) / times[-1]
     fps = transform.fps or src_fps
@@ -67,17 +67,13 @@ def transform_clip(src: str | Path, transform: Transform, dst: str | Path) -> Pa
     out_times = np.arange(times[first], times[-1] + 1e-9, 1 / fps)
     repeats = np.bincount(np.clip(np.searchsorted(times, out_times - 0.5 / src_fps), 0, len(times) - 1),
                           minlength=len(times))
-    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
-        video = out.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001),
-                               options={"crf": str(transform.crf)})
-        video.pix_fmt, video.height, video.width = "yuv420p", height, width
+    with av.open(str(src)) as inp, H264Writer(dst, fps, crf=transform.crf, threads=1) as out:
         for i, frame in enumerate(inp.decode(inp.streams.video[0])):
             if not repeats[i]:
                 continue
             rgb = transform.frame(frame.to_ndarray(format="rgb24"))
             for _ in range(repeats[i]):
-                out.mux(video.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
-        out.mux(video.encode())
+                out.write(rgb)
     return dst
 
 
