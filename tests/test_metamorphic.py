@@ -7,7 +7,9 @@ run (cached on disk by content); the sweep over every labelled clip is ``benchma
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,35 +17,56 @@ from conftest import incoming
 
 from benchmarks.metamorphic import TRANSFORMS, compare_events, transform_clip
 from metrics.measure import analyze_track
+from vision.extract import file_sha256
+from vision.model import cache_dir
 
 CLIP = "mhuang24_treadmill_side_portrait_60fps.mp4"
 
 
 @pytest.fixture(scope="session")
-def transformed(tmp_path_factory, real_analysis):
+def transformed(real_analysis):
     """``transformed(name)``: the analysis of the clip under one transform, made once per session."""
     from vision.extract import pose_track
 
-    folder = tmp_path_factory.mktemp("metamorphic")
     done = {}
 
     def get(name: str):
         if name not in done:
-            clip = transform_clip(incoming(CLIP), TRANSFORMS[name], folder / f"{name}.mp4")
+            clip = _transformed_clip(incoming(CLIP), name)
             done[name] = compare_events(real_analysis(CLIP), analyze_track(pose_track(clip)), TRANSFORMS[name])
         return done[name]
 
     return get
 
 
-# Measured 2026-11-30 on clips encoded single-threaded (the same bytes in every session): the misses are
-# the left foot at 1.60 s (7 frames late) and the right at 3.45 s (1.8 early) at CRF 35, the left at 3.03 s
-# and the right at 3.45 s (1.7 frames each) letterboxed; cadence holds (<1 %).
+def _transformed_clip(src: Path, name: str) -> Path:
+    """The clip ``src`` under transform ``name``, encoded once per machine (kept beside the pose tracks).
+
+    x264's bytes for the same frames depend on what the process did before (uninitialised memory it
+    reads: 8 different mirrored clips in the track cache of 2026-11-30), and other bytes give other
+    landmarks; kept, every session measures the same clip. The key holds the transforms' source.
+    """
+    from benchmarks import metamorphic
+
+    version = hashlib.sha256(Path(metamorphic.__file__).read_bytes()).hexdigest()[:8]
+    path = cache_dir() / "metamorphic" / f"{file_sha256(src)[:16]}.{version}.{name}.mp4"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        transform_clip(src, TRANSFORMS[name], path)
+    return path
+
+
+# Measured 2026-11-30 on the clips encoded single-threaded: the misses are the left foot at 1.60 s (7 frames
+# late) and the right at 3.45 s (1.8 early) at CRF 35, the left at 3.03 s and the right at 3.45 s (1.7 frames
+# each) letterboxed; cadence holds (<1 %). Another encoding of the same frames (a clean cache) has mapped
+# letterboxed 17 of 18, so that miss is not strict; CRF 35 has mapped 14 or 16, never 17.
 KNOWN_MISSES = {"low_bitrate": "89 % of initial contacts mapped (16/18)",
                 "letterboxed": "89 % of initial contacts mapped (16/18)"}
+UNSTEADY = {"letterboxed"}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n], strict=True))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n],
+                                                                          strict=n not in UNSTEADY))
                                   if n in KNOWN_MISSES else n for n in TRANSFORMS])
 def test_events_map_onto_the_original(transformed, name):
     """At least 90 % of the original's initial contacts reappear within 1.5 frames, on the same foot
@@ -59,8 +82,8 @@ def test_cadence_is_unchanged(transformed, name):
 
 
 def test_a_transformed_clip_is_encoded_on_one_thread(tmp_path):
-    """The same frames give the same bytes: x264's threaded output changed once the pose model had run in the
-    process, so each session wrote a new clip and the pose model found a contact more or fewer."""
+    """x264 on one thread: threaded, its bytes for the same frames changed once the pose model had run in the
+    process (2026-11-30), and the pose model found a contact more or fewer on the new clip."""
     from reports.video_writer import H264Writer
 
     with H264Writer(tmp_path / "source.mp4", 30.0, crf=12) as source:
@@ -71,3 +94,4 @@ def test_a_transformed_clip_is_encoded_on_one_thread(tmp_path):
     assert first == again
     settings = re.search(rb"x264 - core .*? options: ([^\0]*)", first)  # the encoder's own record of how it ran
     assert settings and b" threads=1 " in settings.group(1)
+
