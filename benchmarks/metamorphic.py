@@ -53,9 +53,7 @@ def transform_clip(src: str | Path, transform: Transform, dst: str | Path) -> Pa
     (exact for 60 -> 30 fps; within a fifth of a source frame for 60 -> 25).
     Two decoding passes (times, then pixels) keep one frame in memory at a time.
     x264 runs on one thread: threaded, the same frames gave other bytes from one run to the
-    next once the pose model had run in the process. One thread is not enough for the bytes
-    to be a function of the frames (x264 also reads memory FFmpeg leaves uninitialised), so
-    a test keeps the clip it made (tests/test_metamorphic.py).
+    next once the pose model had run in the process, and the pose model other contacts.
     """
     dst = Path(dst)
     with av.open(str(src)) as inp:
