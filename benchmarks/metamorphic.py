@@ -52,8 +52,10 @@ def transform_clip(src: str | Path, transform: Transform, dst: str | Path) -> Pa
     Frames are picked by time: the source frame nearest each output instant
     (exact for 60 -> 30 fps; within a fifth of a source frame for 60 -> 25).
     Two decoding passes (times, then pixels) keep one frame in memory at a time.
-    x264 runs on one thread: threaded, the same frames gave other bytes from one run to the
-    next once the pose model had run in the process, and the pose model other contacts.
+    x264 runs on one thread: threaded, each session wrote other bytes for the same frames
+    (eight different mirrored clips, 2026-11-30) and the pose model found other contacts.
+    One thread varies less but still now and then (two encodings first part in the last,
+    partial macroblock column), so a test keeps the clip it made (tests/test_metamorphic.py).
     """
     dst = Path(dst)
     with av.open(str(src)) as inp:

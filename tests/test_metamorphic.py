@@ -42,10 +42,9 @@ def transformed(real_analysis):
 def _transformed_clip(src: Path, name: str) -> Path:
     """The clip ``src`` under transform ``name``, encoded once per machine (kept beside the pose tracks).
 
-    Threaded, x264's bytes for the same frames changed with what the process had done before (eight
-    different mirrored clips in the track cache of 2026-11-30) and other bytes gave other landmarks; one
-    thread was steady in four sessions but once wrote other bytes (with the same landmarks). Kept, every
-    session measures the same clip. The key holds the transforms' source.
+    The same frames do not always give the same bytes (see :func:`benchmarks.metamorphic.transform_clip`),
+    and other bytes give other landmarks; kept, every session measures the same clip. The key holds the
+    transforms' source.
     """
     from benchmarks import metamorphic
 
@@ -57,15 +56,17 @@ def _transformed_clip(src: Path, name: str) -> Path:
     return path
 
 
-# Measured 2026-11-30 on the clips encoded single-threaded (the same 16/18 in four sessions; the 17/18 of
-# letterboxed came from threaded encodings): the misses are the left foot at 1.60 s (7 frames late) and the
-# right at 3.45 s (1.8 early) at CRF 35, the left at 3.03 s and the right at 3.45 s (1.7 frames each)
-# letterboxed; cadence holds (<1 %).
+# Measured 2026-11-30 on clips encoded single-threaded: CRF 35 maps 16/18 in three encodings (misses: the left
+# foot at 1.60 s, 7 frames late; the right at 3.45 s, 1.8 early); letterboxed maps 16/18 (the left foot at
+# 3.03 s and the right at 3.45 s, 1.7 frames each) or 17-18/18 depending on the encoding, so that miss is not
+# strict (the clip is kept once encoded: one machine always sees the same figure); cadence holds (<1 %).
 KNOWN_MISSES = {"low_bitrate": "89 % of initial contacts mapped (16/18)",
-                "letterboxed": "89 % of initial contacts mapped (16/18)"}
+                "letterboxed": "89 % of initial contacts mapped (16/18; 18/18 on another encoding)"}
+UNSTEADY = {"letterboxed"}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n], strict=True))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_MISSES[n],
+                                                                          strict=n not in UNSTEADY))
                                   if n in KNOWN_MISSES else n for n in TRANSFORMS])
 def test_events_map_onto_the_original(transformed, name):
     """At least 90 % of the original's initial contacts reappear within 1.5 frames, on the same foot
@@ -81,16 +82,14 @@ def test_cadence_is_unchanged(transformed, name):
 
 
 def test_a_transformed_clip_is_encoded_on_one_thread(tmp_path):
-    """x264 on one thread: threaded, its bytes for the same frames changed once the pose model had run in the
-    process (2026-11-30), and the pose model found a contact more or fewer on the new clip."""
+    """x264 on one thread: threaded, its bytes for the same frames changed from session to session
+    (2026-11-30), and the pose model found a contact more or fewer on each new clip."""
     from reports.video_writer import H264Writer
 
     with H264Writer(tmp_path / "source.mp4", 30.0, crf=12) as source:
         for k in range(12):
             source.write(np.full((128, 96, 3), 20 * k, np.uint8))  # big enough for x264 to want threads
-    first, again = (transform_clip(tmp_path / "source.mp4", TRANSFORMS["mirrored"], tmp_path / f"{k}.mp4")
-                    .read_bytes() for k in range(2))
-    assert first == again
-    settings = re.search(rb"x264 - core .*? options: ([^\0]*)", first)  # the encoder's own record of how it ran
+    encoded = transform_clip(tmp_path / "source.mp4", TRANSFORMS["mirrored"], tmp_path / "mirrored.mp4").read_bytes()
+    settings = re.search(rb"x264 - core .*? options: ([^\0]*)", encoded)  # the encoder's own record of how it ran
     assert settings and b" threads=1 " in settings.group(1)
 
