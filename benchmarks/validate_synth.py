@@ -150,7 +150,7 @@ def _stats(e: np.ndarray) -> dict | None:
     if not len(e):
         return None
     return {"median_abs": round(float(np.median(abs(e))), 2), "p90_abs": round(float(np.percentile(abs(e), 90)), 2),
-            "bias": round(float(np.median(e)), 2), "runs": len(e)}
+            "max_abs": round(float(np.max(abs(e))), 2), "bias": round(float(np.median(e)), 2), "runs": len(e)}
 
 
 def accuracy_figures(clean: list[dict]) -> dict:

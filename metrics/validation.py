@@ -59,8 +59,11 @@ def read_event_labels(path: str | Path) -> list[GaitEvent]:
 
 
 def truth_events(truth: dict) -> list[GaitEvent]:
-    """Events of a synthetic clip's ground truth (``stridescope synth``'s ``.truth.json``)."""
-    return [GaitEvent(e["foot"], e["kind"], int(e["frame"]), float(e["time_s"])) for e in truth["events"]]
+    """Events of a synthetic clip's ground truth (``stridescope synth``'s ``.truth.json``), without an initial
+    contact on the first frame: the generator starts clips at a landing, which no footage shows as one (the
+    foot is not seen coming down), so the analysis leaves it out (:func:`metrics.gait.landings_seen`)."""
+    return [GaitEvent(e["foot"], e["kind"], int(e["frame"]), float(e["time_s"])) for e in truth["events"]
+            if not (e["kind"] == "initial_contact" and int(e["frame"]) == 0)]
 
 
 def event_errors(detected: list[GaitEvent], labelled: list[GaitEvent], kind: str,

@@ -62,6 +62,28 @@ def incoming(name: str) -> Path:
     return path
 
 
+def kept_transform(src: Path, name: str) -> Path:
+    """The clip ``src`` under transform ``name`` of :data:`benchmarks.metamorphic.TRANSFORMS`, encoded once per
+    machine (kept beside the pose tracks).
+
+    The same frames do not always give the same bytes (see :func:`benchmarks.metamorphic.transform_clip`),
+    and other bytes give other landmarks; kept, every session measures the same clip. The key holds the
+    transforms' source.
+    """
+    import hashlib
+
+    from benchmarks import metamorphic
+    from vision.extract import file_sha256
+    from vision.model import cache_dir
+
+    version = hashlib.sha256(Path(metamorphic.__file__).read_bytes()).hexdigest()[:8]
+    path = cache_dir() / "metamorphic" / f"{file_sha256(src)[:16]}.{version}.{name}.mp4"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        metamorphic.transform_clip(src, metamorphic.TRANSFORMS[name], path)
+    return path
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture, tiers in FIXTURE_TIERS.items():

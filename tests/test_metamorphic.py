@@ -7,18 +7,14 @@ run (cached on disk by content); the sweep over every labelled clip is ``benchma
 
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import incoming
+from conftest import incoming, kept_transform
 
 from benchmarks.metamorphic import TRANSFORMS, compare_events, transform_clip
 from metrics.measure import analyze_track
-from vision.extract import file_sha256
-from vision.model import cache_dir
 
 CLIP = "mhuang24_treadmill_side_portrait_60fps.mp4"
 
@@ -32,28 +28,11 @@ def transformed(real_analysis):
 
     def get(name: str):
         if name not in done:
-            clip = _transformed_clip(incoming(CLIP), name)
+            clip = kept_transform(incoming(CLIP), name)
             done[name] = compare_events(real_analysis(CLIP), analyze_track(pose_track(clip)), TRANSFORMS[name])
         return done[name]
 
     return get
-
-
-def _transformed_clip(src: Path, name: str) -> Path:
-    """The clip ``src`` under transform ``name``, encoded once per machine (kept beside the pose tracks).
-
-    The same frames do not always give the same bytes (see :func:`benchmarks.metamorphic.transform_clip`),
-    and other bytes give other landmarks; kept, every session measures the same clip. The key holds the
-    transforms' source.
-    """
-    from benchmarks import metamorphic
-
-    version = hashlib.sha256(Path(metamorphic.__file__).read_bytes()).hexdigest()[:8]
-    path = cache_dir() / "metamorphic" / f"{file_sha256(src)[:16]}.{version}.{name}.mp4"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        transform_clip(src, TRANSFORMS[name], path)
-    return path
 
 
 # Measured 2026-11-30 on clips encoded single-threaded: CRF 35 maps 16/18 in three encodings (misses: the left
