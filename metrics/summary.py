@@ -137,8 +137,9 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         # The belt's image speed comes from the feet in stance, which the pose model draws lagging
         # the belt: distances read 25-55 % long on synthetic runners (benchmarks/validate_synth.py).
         score *= 0.4
-        reasons.append("scale from the treadmill belt's speed, which the pose model's feet under-read in stance "
-                       "(distances read 25-55% long on synthetic runners): give the runner's height")
+        reasons.append("lengths from the treadmill belt's speed in the picture, which the pose model's feet under-read "
+                       "in stance (distances read 25-55% long on synthetic runners): give the runner's height and the "
+                       "treadmill speed")
     if spec.unit in ("cm", "m") and g.scale.source == "runner height":
         score *= 0.8
         reasons.append("scale estimated from the runner's height (body proportions)")
