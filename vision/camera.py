@@ -16,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vision.video import VideoInfo
+from vision.video import VideoInfo, iter_frames
 
 # Frame pairs sampled over the clip; frames are shrunk to this width first (speed, and the
 # same feature scale whatever the resolution); speeds are reported in full-frame pixels.
@@ -51,30 +51,16 @@ def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS) 
 
 
 def _grey_frames(info: VideoInfo, wanted: set[int]) -> dict[int, np.ndarray]:
-    """The ``wanted`` frames (decode order), upright, grey and shrunk to :data:`WORK_WIDTH`.
-
-    OpenCV grabs every frame but converts only the wanted ones, several times faster than
-    converting them all (:func:`vision.video.iter_frames`)."""
-    capture = cv2.VideoCapture(str(info.path))
-    capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    """The ``wanted`` frames, upright, grey and shrunk to :data:`WORK_WIDTH` (the others are decoded,
+    not converted: :func:`vision.video.iter_frames`)."""
     out: dict[int, np.ndarray] = {}
-    try:
-        for index in range(max(wanted) + 1):
-            if not capture.grab():
-                break
-            if index in wanted:
-                ok, bgr = capture.retrieve()
-                if not ok:
-                    continue
-                if bgr.shape[1] != info.width and bgr.shape[0] == info.width:  # upright it if OpenCV did not
-                    turn = cv2.ROTATE_90_CLOCKWISE if info.rotation == 270 else cv2.ROTATE_90_COUNTERCLOCKWISE
-                    bgr = cv2.rotate(bgr, turn)
-                scale = min(1.0, WORK_WIDTH / bgr.shape[1])
-                if scale < 1:
-                    bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-                out[index] = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    finally:
-        capture.release()
+    for index, _, rgb in iter_frames(info, only=wanted):
+        scale = min(1.0, WORK_WIDTH / rgb.shape[1])
+        if scale < 1:
+            rgb = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        out[index] = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if len(out) == len(wanted):
+            break
     return out
 
 
