@@ -47,7 +47,7 @@ from vision.errors import NoRunnerError
 from vision.extract import PoseEstimator, Progress, decoded_ahead, extract_pose
 from vision.model import ModelBundle
 from vision.track import PoseTrack
-from vision.video import _UPRIGHT, VideoInfo, _open, _video_stream
+from vision.video import VideoInfo, _open, _video_stream, upright_rgb
 
 OVERLAP_S = 0.5
 """Warm-up before each chunk, in seconds of video (at least ``MIN_OVERLAP`` frames).
@@ -198,7 +198,6 @@ def iter_span(info: VideoInfo, index: ClipIndex, first: int, stop: int):
             (the caller extracts sequentially instead, which names a damaged file).
     """
     path = Path(info.path)
-    rotate = _UPRIGHT.get(info.rotation)
     pts, time_base = index.pts, index.time_base
     t0 = float(int(pts[0]) * time_base)  # exact rational times, rounded once, as iter_frames does
     expected = first
@@ -224,10 +223,8 @@ def iter_span(info: VideoInfo, index: ClipIndex, first: int, stop: int):
                     if i != expected:
                         raise _SpanMismatch(f"expected frame {expected}, decoded {i}")
                     expected += 1
-                    rgb = frame.to_ndarray(format="rgb24")
-                    if rotate is not None:
-                        rgb = cv2.rotate(rgb, rotate)
-                    yield i, t0 + (float(frame.pts * time_base) - t0) * info.time_scale, rgb
+                    time_s = t0 + (float(frame.pts * time_base) - t0) * info.time_scale
+                    yield i, time_s, upright_rgb(frame, info.rotation)
         except av.error.FFmpegError as e:
             raise _SpanMismatch(f"decoding failed after frame {expected - 1} ({e})") from e
     if expected < stop:

@@ -201,6 +201,13 @@ def _first_frame_rotation(container, stream, path: Path) -> int:
     raise TruncatedVideoError(f"{path.name}: no frame of the video could be decoded")
 
 
+def upright_rgb(frame: av.VideoFrame, rotation: int) -> np.ndarray:
+    """A decoded frame as an RGB ``uint8`` array, turned upright by the clip's display ``rotation``."""
+    rgb = frame.to_ndarray(format="rgb24")
+    turn = _UPRIGHT.get(rotation)
+    return rgb if turn is None else cv2.rotate(rgb, turn)
+
+
 def iter_frames(info: VideoInfo, only: Container[int] | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
     """Yield ``(index, time_s, rgb)`` for every frame (or those whose index is in ``only``), upright, in
     presentation order.
@@ -210,7 +217,6 @@ def iter_frames(info: VideoInfo, only: Container[int] | None = None) -> Iterator
     Raises :class:`TruncatedVideoError` if fewer frames decode than the container lists.
     """
     path = Path(info.path)
-    rotate = _UPRIGHT.get(info.rotation)
     scale = info.time_scale
     index = -1
     with _open(path) as container:
@@ -226,10 +232,7 @@ def iter_frames(info: VideoInfo, only: Container[int] | None = None) -> Iterator
                 index += 1
                 if only is not None and index not in only:
                     continue
-                rgb = frame.to_ndarray(format="rgb24")
-                if rotate is not None:
-                    rgb = cv2.rotate(rgb, rotate)
-                yield index, t0 + (t - t0) * scale, rgb
+                yield index, t0 + (t - t0) * scale, upright_rgb(frame, info.rotation)
         except av.error.FFmpegError as e:
             raise TruncatedVideoError(
                 f"{path.name}: decoding failed after frame {index} ({e})"
