@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import least_squares
-from scipy.sparse import lil_matrix
+from scipy.sparse import csr_matrix
 
 from metrics.legs import LEGS
 
@@ -55,6 +55,27 @@ def _unit(angle: np.ndarray) -> np.ndarray:
 
 def _angle(v: np.ndarray) -> np.ndarray:
     return np.arctan2(v[..., 0], v[..., 1])
+
+
+def _sparsity(n: int) -> csr_matrix:
+    """Which parameters each residual of :func:`fit_leg` depends on (``n`` frames; parameters: n thigh
+    angles, n shank angles, thigh length, shank length).
+
+    Knee residuals (x, y) depend on the thigh angle and length; the ankle's across and along ones on
+    both angles and lengths; smoothness rows on three consecutive angles.  Built from index arrays:
+    element by element it cost ~0.35 s a leg on a 1000-frame clip.
+    """
+    i, j = np.arange(n), np.arange(n - 2)
+    thigh, shank = np.full(n, 2 * n), np.full(n, 2 * n + 1)
+    blocks = [  # (residual rows, parameter columns), one pair per dependency
+        (2 * i, i), (2 * i, thigh), (2 * i + 1, i), (2 * i + 1, thigh),
+        (2 * n + i, i), (2 * n + i, n + i), (2 * n + i, thigh),
+        (3 * n + i, i), (3 * n + i, n + i), (3 * n + i, thigh), (3 * n + i, shank),
+        *((4 * n + j, j + d) for d in range(3)),
+        *((5 * n - 2 + j, n + j + d) for d in range(3)),
+    ]
+    rows, cols = (np.concatenate(a) for a in zip(*blocks))
+    return csr_matrix((np.ones(len(rows), int), (rows, cols)), shape=(4 * n + 2 * (n - 2), 2 * n + 2))
 
 
 def fit_leg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, w_knee: np.ndarray, w_ankle: np.ndarray,
@@ -97,20 +118,8 @@ def fit_leg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, w_knee: np.nda
         return np.concatenate([((k - knee_obs) * wk[:, None]).ravel(), across * wa, along * wa * ALONG_WEIGHT,
                                np.diff(th, 2) / acc_scale, np.diff(sh, 2) / acc_scale])
 
-    # Sparsity: knee residuals depend on the thigh angle and length; ankle ones on both angles
-    # and lengths; smoothness rows on three consecutive angles.
-    rows = 4 * n + 2 * (n - 2)
-    sparsity = lil_matrix((rows, 2 * n + 2), dtype=int)
-    for i in range(n):
-        for c in range(2):
-            sparsity[2 * i + c, [i, 2 * n]] = 1
-        sparsity[2 * n + i, [i, n + i, 2 * n]] = 1
-        sparsity[3 * n + i, [i, n + i, 2 * n, 2 * n + 1]] = 1
-    for j in range(n - 2):
-        sparsity[4 * n + j, [j, j + 1, j + 2]] = 1
-        sparsity[4 * n + n - 2 + j, [n + j, n + j + 1, n + j + 2]] = 1
     p0 = np.concatenate([th0, sh0, [thigh0, shank0]])
-    sol = least_squares(residuals, p0, jac_sparsity=sparsity, method="trf", loss="soft_l1", f_scale=3.0,
+    sol = least_squares(residuals, p0, jac_sparsity=_sparsity(n), method="trf", loss="soft_l1", f_scale=3.0,
                         x_scale="jac", max_nfev=50)
     k, a = chain(sol.x)
     return k, a, float(sol.x[2 * n]), float(sol.x[2 * n + 1])
