@@ -11,7 +11,9 @@ def _leg(n: int = 60, seed: int = 0):
     rng = np.random.default_rng(seed)
     t = np.arange(n) / 60.0
     hip = np.stack([300 + 5 * np.sin(6 * t), 200 + 3 * np.cos(12 * t)], -1)
-    th, sh = 0.5 * np.sin(2 * np.pi * 1.4 * t), 0.5 * np.sin(2 * np.pi * 1.4 * t) - 0.6 * (1 + np.cos(2 * np.pi * 1.4 * t))
+    phase = 2 * np.pi * 1.4 * t
+    th = 0.5 * np.sin(phase)
+    sh = th - 0.6 * (1 + np.cos(phase))
     knee = hip + 100 * body_fit._unit(th) + rng.normal(0, 2, (n, 2))
     ankle = knee + 90 * body_fit._unit(sh) + rng.normal(0, 2, (n, 2))
     knee[[7, 30]] = np.nan
