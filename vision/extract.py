@@ -21,6 +21,7 @@ import numpy as np
 from vision.camera import background_speed
 from vision.errors import NoRunnerError
 from vision.model import ModelBundle, cache_dir, resolve_model
+from vision.npz import read_npz, write_npz
 from vision.track import PoseTrack
 from vision.video import VideoInfo, iter_frames, probe
 
@@ -197,16 +198,33 @@ def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = 
     return cache_dir() / "tracks" / f"{name}.npz"
 
 
-def _background(info: VideoInfo, track: PoseTrack) -> dict:
+def _background(info: VideoInfo, track: PoseTrack, cached: Path | None = None) -> dict:
     """The background's image speed (:func:`vision.camera.background_speed`), measured once per track: kept
-    per frame in the track's source (a cached track may be read again with another capture rate)."""
-    if "background_px_frame" in track.source:
-        per_frame = track.source["background_px_frame"]
-    else:
+    per frame in the track's source (a cached track may be read again with another capture rate).
+
+    A track ``cached`` before this speed was measured gets it written into its cache entry, so the
+    clip is not decoded again for it on every read.
+    """
+    if "background_px_frame" not in track.source:
         speed = background_speed(info, track.image_xy)
-        per_frame = None if speed is None else speed / info.capture_fps
+        track.source["background_px_frame"] = None if speed is None else speed / info.capture_fps
+        if cached is not None:
+            _add_source_fact(cached, "background_px_frame", track.source["background_px_frame"])
+    per_frame = track.source["background_px_frame"]
     return {"background_px_frame": per_frame,
             "background_px_s": None if per_frame is None else per_frame * info.capture_fps}
+
+
+def _add_source_fact(cached: Path, key: str, value) -> None:
+    """Add ``key: value`` to the source facts of the track cached at ``cached``, everything else it holds kept
+    as stored; written whole and renamed over the entry (:func:`vision.npz.write_npz`).  A cache that cannot
+    be written (read-only, removed meanwhile) only means measuring again next time."""
+    try:
+        meta, arrays = read_npz(cached)
+        meta["source"][key] = value
+        write_npz(cached, meta, arrays)
+    except OSError:
+        pass
 
 
 def pose_track(
@@ -241,7 +259,7 @@ def pose_track(
     for cached in keys if use_cache else ():
         if cached.is_file():
             track = PoseTrack.load(cached)
-            track.source = info.to_dict() | {"sha256": sha256} | _background(info, track)  # maybe another path
+            track.source = info.to_dict() | {"sha256": sha256} | _background(info, track, cached)  # maybe another path
             if progress:
                 progress(track.n_frames, track.n_frames)
             return track

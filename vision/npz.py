@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 
 def write_npz(path: str | Path, meta: dict, arrays: dict[str, np.ndarray]) -> Path:
-    """Write ``arrays`` and ``meta`` (JSON) to ``path``; a failure leaves any earlier file intact."""
+    """Write ``arrays`` and ``meta`` (JSON) to ``path``; a failure leaves any earlier file intact.
+
+    The file is written under a name of its own (two writers of one path never share a
+    half-written file), flushed to disk, then renamed over ``path``: a reader sees the
+    earlier file or the new one, never part of one.
+    """
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as f:
-        np.savez_compressed(f, meta=np.array(json.dumps(meta, default=_plain)), **arrays)
-    tmp.replace(path)
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:12]}.part")
+    try:
+        with open(tmp, "xb") as f:
+            np.savez_compressed(f, meta=np.array(json.dumps(meta, default=_plain)), **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
