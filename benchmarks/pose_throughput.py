@@ -5,6 +5,9 @@ and of ``sample_videos``), each in a fresh process so start-up and peak memory a
 
   infer    single-stream inference fps: 150 frames already decoded, one landmarker (the first frame,
            graph start-up, not counted); ``ms`` is its CPU time per frame, all threads counted
+  dec, rgb load-insensitive: CPU ms per frame to decode the clip on one thread (as a chunk does) and to
+           turn a decoded frame into the upright RGB array the model takes; with ``ms`` they make up
+           nearly all of a serial frame's CPU, so they set ``limit``
   serial   end-to-end ``extract_pose`` fps (decoding in a thread ahead of the model) / infer
   cold     ``PosePool.extract`` on a new pool, worker spawn, imports and model load included
            (a one-off ``stridescope analyze``) / infer
@@ -71,6 +74,24 @@ def _children_cpu_s() -> float:
     return total
 
 
+def reading_cpu_ms(info) -> tuple[float, float]:
+    """CPU ms per frame to decode the clip on one thread, and to convert a decoded frame to upright RGB."""
+    from vision.video import _open, _video_stream, upright_rgb
+
+    spent = {}
+    for convert in (False, True):
+        with _open(Path(info.path)) as container:
+            stream = _video_stream(container, Path(info.path))
+            stream.thread_count = 1
+            cpu, n = _cpu_s(), 0
+            for frame in container.decode(stream):
+                if convert:
+                    upright_rgb(frame, info.rotation)
+                n += 1
+            spent[convert] = (_cpu_s() - cpu) / max(n, 1)
+    return 1000 * spent[False], 1000 * (spent[True] - spent[False])
+
+
 def measure(clip: str, workers: int) -> dict:
     import psutil
 
@@ -112,6 +133,7 @@ def measure(clip: str, workers: int) -> dict:
         for t, rgb in frames[1:]:
             estimate(rgb, t)
         inference_s, inference_cpu = time.perf_counter() - start, _cpu_s() - cpu
+    decode_ms, rgb_ms = reading_cpu_ms(info)
     per_frame_s, per_frame_cpu = inference_s / (len(frames) - 1), inference_cpu / (len(frames) - 1)
     half = {k: getattr(warm, k)[: warm.n_frames // 2] for k in ("time_s", "frame_index", "image_xy", "world_xyz",
                                                                  "visibility", "presence")}
@@ -126,6 +148,7 @@ def measure(clip: str, workers: int) -> dict:
         "parallel": bool(warm.options.get("chunk_starts")),
         "inference_fps": inference_fps, "inference_cpu_ms": 1000 * per_frame_cpu,
         "inference_cpu_share": inference_cpu / inference_s,
+        "decode_cpu_ms": decode_ms, "rgb_cpu_ms": rgb_ms,
         "serial_fps": serial.n_frames / serial_s, "cold_fps": cold.n_frames / cold_s,
         "warm_fps": warm.n_frames / warm_s,
         "cores": warm_cpu / warm_s, "peak_mb": peak_mb, "extra": sum(r.cpu_s for r in runs) / serial_cpu,
@@ -150,8 +173,9 @@ def main(argv: list[str]) -> None:
         return
     clips = argv or [str(c) for c in DEFAULT_CLIPS if c.is_file()]
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; parallel on {workers} cores")
-    print(f"{'':34} {'':6} {'':9} {'fps':>10} {'':6} {'fps':>11} {'fps':>11}")
-    print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'serial':>6} {'cold':>5} {'/inf':>5} "
+    print(f"{'':34} {'':6} {'':9} {'fps':>10} {'':8} {'':6} {'fps':>11} {'fps':>11}")
+    print(f"{'clip':34} {'frames':>6} {'size':>9} {'infer':>5} {'ms':>4} {'dec':>3} {'rgb':>4} {'serial':>6} "
+          f"{'cold':>5} {'/inf':>5} "
           f"{'warm':>5} {'/inf':>5} {'cores':>5} {'extra':>5} {'limit':>5} {'proj':>5} {'peak MB':>7} {'load':>9}")
     results = []
     for clip in clips:
@@ -163,7 +187,8 @@ def main(argv: list[str]) -> None:
         results.append(r := json.loads(out.stdout.strip().splitlines()[-1]))
         ratio = {k: r[f"{k}_fps"] / r["inference_fps"] for k in ("serial", "cold", "warm")}
         print(f"{r['clip'][:34]:34} {r['frames']:6d} {r['size']:>9} {r['inference_fps']:5.1f} "
-              f"{r['inference_cpu_ms']:4.0f} {ratio['serial']:6.2f} {r['cold_fps']:5.1f} {ratio['cold']:5.2f} "
+              f"{r['inference_cpu_ms']:4.0f} {r['decode_cpu_ms']:3.0f} {r['rgb_cpu_ms']:4.1f} {ratio['serial']:6.2f} "
+              f"{r['cold_fps']:5.1f} {ratio['cold']:5.2f} "
               f"{r['warm_fps']:5.1f} {ratio['warm']:5.2f} "
               f"{r['cores']:5.2f} {r['extra']:5.2f} {r['limit']:5.2f} {r['projected'] if r['parallel'] else 1:5.2f} "
               f"{r['peak_mb']:7.0f} "
