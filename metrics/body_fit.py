@@ -62,8 +62,8 @@ def _sparsity(n: int) -> csr_matrix:
     angles, n shank angles, thigh length, shank length).
 
     Knee residuals (x, y) depend on the thigh angle and length; the ankle's across and along ones on
-    both angles and lengths; smoothness rows on three consecutive angles.  Built from index arrays:
-    element by element it cost ~0.35 s a leg on a 1000-frame clip.
+    both angles and lengths; smoothness rows on three consecutive angles.  Built from index arrays
+    (0.5 ms for 949 frames; element by element, 140 ms a leg).
     """
     i, j = np.arange(n), np.arange(n - 2)
     thigh, shank = np.full(n, 2 * n), np.full(n, 2 * n + 1)
