@@ -107,7 +107,7 @@ def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[di
             g = build_gait(track.image_xy[::k], track.time_s[::k], track.visibility[::k], tuple(track.frame_size),
                            view, p["belt_speed_kmh"], 100 * p["height_m"])
             row = {"name": run.name, "role": "tuning" if run.kind == "look" else "checking", "view": view,
-                   "fps": fps / k, "decimated": k > 1}
+                   "fps": fps / k, "decimated": k > 1, "synthetic": True}
             for foot in ("left", "right"):
                 row[foot] = signed_errors_ms(ic_times(g.contacts, foot), true[foot])
                 row[foot + "_exact"] = signed_errors_ms(ic_times(exact, foot), true[foot]) if k == 1 else []
@@ -132,7 +132,8 @@ def real_rows() -> list[dict]:
         for e in item.events:
             if e.kind == "initial_contact" and e.frame > 0:
                 labels[e.foot].append((t[e.frame - 1] + t[e.frame]) / 2)
-        row = {"name": item.clip.stem, "role": item.role.lower(), "view": "side", "fps": track.fps, "decimated": False}
+        row = {"name": item.clip.stem, "role": item.role.lower(), "view": "side", "fps": track.fps, "decimated": False,
+               "synthetic": False}
         for foot, true in labels.items():
             if foot == "either":  # one foot, unnamed: the detected foot that matches more marks
                 row["left"] = max((signed_errors_ms(ic_times(g.contacts, f), true, match_s) for f in ("left", "right")),
@@ -162,11 +163,12 @@ def print_rows(rows: list[dict]) -> None:
 
 
 def print_pooled(rows: list[dict]) -> None:
-    """Median over runs of each run's median signed error, per view, frame rate and role."""
-    print("\npooled (median over runs of the run's median, ms; frames in brackets):")
+    """Median over synthetic runs of each run's median signed error, per view, frame rate and role (tuning: the
+    plain looks; checking: the drift and asymmetric runs)."""
+    print("\nsynthetic runs pooled (median over runs of the run's median, ms; frames in brackets):")
     groups = defaultdict(list)
     for r in rows:
-        if not r["decimated"]:
+        if r["synthetic"] and not r["decimated"]:
             groups[(r["view"], round(r["fps"]), r["role"])].append(r)
     for (view, fps, role), rs in sorted(groups.items()):
         cols = []
