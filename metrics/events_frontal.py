@@ -24,10 +24,8 @@ alternate left/right at plausible step times, bridges a single missed one
 longer than 1.6 steps.
 
 How early or late (``benchmarks/ic_timing.py``, 2026-11-30): on the renderer's exact
-landmarks this reads 55-60 ms before the heel touches (the renderer's foot already
-moves backwards at belt speed before it lands, which the picture shows as descent;
-a real foot, still moving forward relative to the ground, would start down later);
-the pose model's landmarks follow the leg's descent 35-70 ms late from behind, which
+landmarks this reads 55-60 ms before the heel touches (the swinging leg already turns
+back towards the camera before it lands); the pose model's landmarks follow the leg's descent 35-70 ms late from behind, which
 brings the product's reading to -40..+38 ms by run and foot (median about 0).  Timing is in steps, so the same track read at 120, 60 or 30 fps
 gives the same milliseconds.  Both feet are read alike (left and right within 1 ms on
 exact landmarks); on pose tracks the model's left reads earlier than its right on most
