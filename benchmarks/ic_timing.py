@@ -43,7 +43,10 @@ from metrics.events_frontal import detect_contacts_frontal  # noqa: E402
 from metrics.gait import build_gait  # noqa: E402
 from metrics.periodicity import step_period  # noqa: E402
 from synth.cache import default_dir, key, rendered  # noqa: E402
+from synth.kinematics import RunnerModel  # noqa: E402
+from synth.render import Renderer  # noqa: E402
 from synth.runs import runs  # noqa: E402
+from synth.truth import events, image_landmarks  # noqa: E402
 from vision.extract import pose_track  # noqa: E402
 
 MATCH_S = 0.1  # a detection further than this from every true contact of its foot is not matched
@@ -61,6 +64,18 @@ def signed_errors_ms(found: list[float], true: list[float], match_s: float = MAT
         if d is not None and abs(d) <= match_s:
             out.append(round(1000 * d, 3))
     return out
+
+
+def exact_landmarks(run_name: str, fps: float) -> tuple[np.ndarray, np.ndarray, dict[str, list[float]]]:
+    """(xy, time_s, true initial contacts per foot) of a :func:`synth.runs.runs` runner's exact projected
+    landmarks at ``fps``, from its kinematic model: no rendering, no pose model, about a second."""
+    run = next(r for r in runs(n_looks=8, n_drift=3, n_asymmetric=2) if r.name == run_name)
+    model = RunnerModel(run.params, run.settings.duration_s, seed=run.settings.seed)
+    t = np.arange(int(round(model.duration_s * fps))) / fps
+    true = {foot: [e["time_s_exact"] for e in events(model, fps)
+                   if e["kind"] == "initial_contact" and e["foot"] == foot and e["frame"] > 0]
+            for foot in ("left", "right")}
+    return image_landmarks(model, Renderer(model, run.settings).camera, t), t, true
 
 
 def detector_contacts(xy: np.ndarray, time_s: np.ndarray, view: str) -> list[Contact]:

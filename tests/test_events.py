@@ -258,3 +258,21 @@ def test_initial_contact_on_exact_landmarks_is_within_half_a_frame():
 
     errors = _exact_landmark_errors("after_side")
     assert all(abs(np.median(e)) <= 1000 / 60 / 2 for e in errors.values())
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: side-106 -31.4, -30.1, -22.3 ms at 120, 60, 30 fps (left; right within 0.3 ms): the "
+    "velocity's derivative window has a floor of 5 frames (foot_velocity), 0.17 s at 30 fps against the 0.1 s of a "
+    "0.35 s step above 50 fps, so 30 fps reads 8-9 ms later.  Without the floor zzzhushi (30 fps, TUNING) reads "
+    "6 ms earlier against its labels (-26 ms) and one more contact falls outside 2 frames"))
+def test_side_initial_contact_timing_does_not_depend_on_the_frame_rate():
+    """A runner's exact landmarks read at 120, 60 and 30 fps: the same signed initial-contact error in
+    milliseconds, within 3 ms (every duration of the detector is in steps)."""
+    import numpy as np
+
+    from benchmarks.ic_timing import detector_contacts, exact_landmarks, ic_times, signed_errors_ms
+
+    xy, t, true = exact_landmarks("side-106", 120.0)
+    medians = [np.median(signed_errors_ms(ic_times(detector_contacts(xy[::k], t[::k], "side"), "left"), true["left"]))
+               for k in (1, 2, 4)]
+    assert max(medians) - min(medians) <= 3.0
