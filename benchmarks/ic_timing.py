@@ -13,7 +13,8 @@ SIGNED error in milliseconds (detected - true, sub-frame times) and splits it:
   fraction of its swing speed (what :func:`metrics.events.contact_mask` thresholds at 0.2).
 * real labelled clips (``benchmarks/validate.py``'s TUNING and CHECKING clips): a label is
   the first frame in contact, so the true instant lies between that frame and the one before;
-  the error is taken from the middle of that interval (a perfect detector scores 0 on average).
+  the error is taken from the middle of that interval (a perfect detector scores 0 on average), in
+  video time (lab_slowed is slow motion of unknown factor, about 100 frames a step).
   The hato72 marks follow one foot without saying which: both feet are tried.
 * ``--decimate``: each 120 fps run's pose track read at 60 and 30 fps as well (every 2nd / 4th
   frame), the same runner and look: whether a bias belongs to the frame rate or to the run.
@@ -167,14 +168,18 @@ def _med(x: list[float]) -> str:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(f"{'run':40s} {'role':8s} {'view':4s} {'fps':>5s}  IC signed error ms (median): "
-          f"{'L pose':>6s} {'R pose':>6s} {'L exact':>7s} {'R exact':>7s}  L-R pose  speed@IC pose/exact")
+    """One line per run or clip: median signed IC error (ms) per foot on the pose track and on exact landmarks,
+    left minus right, and the foot's speed relative to the ground at the true contact (fraction of swing speed)."""
+    print("median signed initial-contact error, ms (detected - true; negative = early)")
+    print(f"{'run':40s} {'role':8s} {'view':4s} {'fps':>5s}  {'L pose':>7s} {'R pose':>7s} {'L exact':>7s} "
+          f"{'R exact':>7s} {'L-R pose':>8s}  speed at contact pose / exact")
     for r in rows:
-        lr = np.median(r["left"]) - np.median(r["right"]) if r.get("left") and r.get("right") else np.nan
-        speed = f"{r.get('speed_pose', np.nan):.2f}/{r.get('speed_exact', np.nan):.2f}" if "speed_pose" in r else ""
-        print(f"{r['name'][:40]:40s} {r['role']:8s} {r['view']:4s} {r['fps']:5.0f}  {'':27s} "
-              f"{_med(r.get('left', []))} {_med(r.get('right', []))} {_med(r.get('left_exact', [])):>7s} "
-              f"{_med(r.get('right_exact', [])):>7s}  {lr:+7.1f}  {speed}")
+        lr = (f"{np.median(r['left']) - np.median(r['right']):+8.1f}" if r.get("left") and r.get("right")
+              else f"{'-':>8s}")
+        speed = "  ".join(f"{r[k]:.2f}" for k in ("speed_pose", "speed_exact") if np.isfinite(r.get(k, np.nan)))
+        print(f"{r['name'][:40]:40s} {r['role']:8s} {r['view']:4s} {r['fps']:5.0f}  {_med(r.get('left', [])):>7s} "
+              f"{_med(r.get('right', [])):>7s} {_med(r.get('left_exact', [])):>7s} {_med(r.get('right_exact', [])):>7s} "
+              f"{lr}  {speed}")
 
 
 def print_pooled(rows: list[dict]) -> None:
