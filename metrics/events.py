@@ -18,6 +18,17 @@ Velocity rather than height is used because with a low camera the foot's
 height above the belt spans only a few pixels, while its speed changes
 abruptly at contact whatever the camera height.
 
+How early or late (``benchmarks/ic_timing.py``, signed, sub-frame, 2026-11-30): on the
+labelled TUNING clips the initial contact lies within the labels' own uncertainty
+(zzzhushi -19 ms = -0.6 frame, mhuang24 60 fps +1 / +16 ms).  On the synthetic runners it is
+a median 25 ms early at 60 fps (-46 to +19 ms by run and foot), and as early on the renderer's
+exact landmarks (-25 ms on after_side), so it comes from the runner, not the pose model: the
+synthetic foot reaches the ground at a median 9 % (5-16 % by run) of its swing speed relative to
+it, the labelled feet at 16 % (zzzhushi) and 27 % (mhuang24), and contact is read at 20 %.
+(Which part of the synthetic landing does it is open: landing its heel at half the belt speed
+instead of at belt speed moves the reading by 5 ms, doubling its downward speed at contact by 3 ms.)  A lower threshold fits the synthetic
+runner and loses mhuang24 (0.15: 78 % within 2 frames; 0.1: 44 %).
+
 From behind or in front the belt moves along the camera axis, so the frontal
 detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.
 

@@ -61,6 +61,35 @@ def test_initial_contacts_match_labels(real_analysis, stem):
 # The sprint clips: at 30 fps the pivot on the toes lasts 2-3 frames and the model's foot_index point (on the
 # top of the toe box, not the contact point) turns with the foot: on a1 it moves 15 px/frame backwards at
 # frame 195 while the shoe's tip is still on the track (frames 191-196 looked at).
+# The labels' own uncertainty (LABELS.md): zzzhushi +-1 frame, mhuang24 +-1-2 frames (heavy motion blur).
+LABEL_FRAMES = {TUNING[0]: 1.0, TUNING[1]: 2.0, CHECKING[0]: 2.0}
+
+
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "left -13, right -10 video frames (0.10-0.13 step, "
+                                                              "about 40 ms in real time, early; 3 of 4-5 matched)")])
+@pytest.mark.parametrize("foot", ["left", "right"])
+def test_initial_contacts_are_not_early_or_late(real_analysis, real_track, stem, foot):
+    """Each foot's median SIGNED initial-contact error lies within the labels' own uncertainty.
+
+    Knee flexion at contact and overstride are sampled at the detected contact, so a bias, not only a
+    spread, moves them.  A label is the first frame in contact: the true instant lies in the frame interval
+    before it, so the sub-frame detection is compared with that interval's middle.  Measured 2026-11-30
+    (benchmarks/ic_timing.py): zzzhushi left -19.7, right -18.2 ms (-0.6 frame); mhuang24 60 fps left +1.2,
+    right +15.6 ms (+0.1 / +0.9 frame).
+    """
+    import numpy as np
+
+    from benchmarks.ic_timing import signed_errors_ms
+
+    events = labels(stem)
+    frame_s = 1 / real_track(f"{stem}.mp4").fps
+    true = [e.time_s - frame_s / 2 for e in events if e.kind == "initial_contact" and e.foot == foot]
+    found = [e.time_s for e in real_analysis(f"{stem}.mp4").events if e.kind == "initial_contact" and e.foot == foot]
+    errors = signed_errors_ms(found, true, match_tolerance(events, False) * frame_s)
+    assert len(errors) >= 0.9 * len(true)
+    assert abs(np.median(errors)) <= 1000 * LABEL_FRAMES[stem] * frame_s
+
+
 @pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "20 % within 2 frames (half the toe-offs found; "
                                                               "the model loses the shoe in 10x slow motion)"),
                                   miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early: the model's "
@@ -185,3 +214,65 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     speed = np.abs(foot_velocity(xy, fps, params.velocity_window_s)[:, LEFT_FOOT_INDEX, 0])
     found = take_off_time(speed, t, int(0.35 * fps), int(0.5 * fps), step, params)
     assert -max(1.5 / fps, 0.03) <= found - truth <= 0
+
+
+def _exact_landmark_errors(sample: str) -> dict[str, list[float]]:
+    """Signed initial-contact errors (ms) per foot of the side detector on a synthetic sample's exact landmarks."""
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    from benchmarks.ic_timing import detector_contacts, ic_times, signed_errors_ms
+
+    truth = json.loads((Path(__file__).parents[1] / "sample_videos" / f"{sample}.truth.json").read_text())
+    xy = np.array(truth["landmarks"]["image_xy_px"], float)
+    t = np.arange(len(xy)) / truth["render"]["fps"]
+    found = detector_contacts(xy, t, "side")
+    return {foot: signed_errors_ms(ic_times(found, foot), [e["time_s_exact"] for e in truth["events"]
+                                                           if e["kind"] == "initial_contact" and e["foot"] == foot])
+            for foot in ("left", "right")}
+
+
+@pytest.mark.parametrize("sample", ["after_side", "runner_side"])
+def test_both_feet_are_timed_alike(sample):
+    """On the renderer's exact landmarks of a symmetric runner (no pose model) left and right initial contacts
+    come out equally timed.  Measured 2026-11-30: after_side left -25.4, right -26.2 ms; runner_side -24.9 / -25.4."""
+    import numpy as np
+
+    errors = _exact_landmark_errors(sample)
+    assert min(len(e) for e in errors.values()) >= 10
+    assert abs(np.median(errors["left"]) - np.median(errors["right"])) <= 5.0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: -25.4 / -26.2 ms (left / right; 1.5 frames early at 60 fps) on after_side's exact landmarks, "
+    "-14 to -41 ms over the varied-look side runners (benchmarks/ic_timing.py).  The synthetic foot reaches the "
+    "ground at a median 9 % (5-16 % by run) of its swing speed relative to it, so its speed crosses the 20 % that "
+    "marks contact 1-2 frames before; at the labelled real contacts the feet are still at 16 % (zzzhushi) and 27 % "
+    "(mhuang24).  Landing the synthetic heel at half the belt speed instead of at belt speed moves this by 5 ms, "
+    "doubling its downward speed at contact by 3 ms, so which part of the synthetic landing does it is open.  A lower threshold fits the synthetic runner and loses "
+    "mhuang24 60 fps (0.15: 78 % within 2 frames, 0.1: 44 %)"))
+def test_initial_contact_on_exact_landmarks_is_within_half_a_frame():
+    import numpy as np
+
+    errors = _exact_landmark_errors("after_side")
+    assert all(abs(np.median(e)) <= 1000 / 60 / 2 for e in errors.values())
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: side-106 -31.4, -30.1, -22.3 ms at 120, 60, 30 fps (left; right within 0.3 ms): the "
+    "velocity's derivative window has a floor of 5 frames (foot_velocity), 0.17 s at 30 fps against the 0.1 s of a "
+    "0.35 s step above 50 fps, so 30 fps reads 8-9 ms later.  Without the floor zzzhushi (30 fps, TUNING) reads "
+    "6 ms earlier against its labels (-26 ms) and one more contact falls outside 2 frames"))
+def test_side_initial_contact_timing_does_not_depend_on_the_frame_rate():
+    """A runner's exact landmarks read at 120, 60 and 30 fps: the same signed initial-contact error in
+    milliseconds, within 3 ms (every duration of the detector is in steps)."""
+    import numpy as np
+
+    from benchmarks.ic_timing import detector_contacts, exact_landmarks, ic_times, signed_errors_ms
+
+    xy, t, true = exact_landmarks("side-106", 120.0)
+    medians = [np.median(signed_errors_ms(ic_times(detector_contacts(xy[::k], t[::k], "side"), "left"), true["left"]))
+               for k in (1, 2, 4)]
+    assert max(medians) - min(medians) <= 3.0
