@@ -45,8 +45,9 @@ def _line(r: ClipResult) -> str:
     if not r.ok:  # input errors already start with the file's name
         return f"{name}: {r.status}: {r.error.removeprefix(name + ': ')}"
     took = f" in {r.seconds:.0f} s" if r.seconds else ""
-    return (f"{name}: {r.status}{took}: {r.row.get('view')} view, {r.row.get('strides')} strides, "
-            f"{r.row.get('findings')} findings")
+    strides, findings = r.row.get("strides"), r.row.get("findings")
+    return (f"{name}: {r.status}{took}: {r.row.get('view')} view, {strides} stride{'' if strides == 1 else 's'}, "
+            f"{findings} finding{'' if findings == 1 else 's'}")
 
 
 def run(args) -> int:
