@@ -101,7 +101,7 @@ SPECS = [
                    f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
                    "forefoot strike."),
                accuracy=Accuracy(
-                   10.0, VALIDATION + f": 9.5 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
+                   7.5, VALIDATION + f": 7.3 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
                detectable_change=_FOOT_INCLINATION, still="contact", key=True,
                plausible=(-45.0, 50.0)),
 ]
