@@ -2,16 +2,17 @@
 
 The heel and toe landmarks do not sit exactly on the sole, so the angle of
 the heel→toe line at initial contact is measured relative to the same line
-when the foot has just come flat on the ground: a landmark offset cancels out.
+when the foot is flat under the body: a landmark offset cancels out.
 
-The flat reference is taken early in stance, 0.2-0.3 step periods after the
-initial contact, not at mid-stance: the pose model's heel→toe line turns
-toes-down as the stance goes on while the foot stays flat (against the
-synthetic runners' truth, relative to its offset at contact, median -1.4 deg
-at a fifth of the stance, -7.6 at 0.3, -13 at half of it; real clips show the
-same slide), so the later the reference, the more a heel strike is overstated.
-It is timed from the initial contact in step periods, so where toe-off is
-found does not move it.
+That flat-foot reference is taken where mid-stance begins by its classical
+definition, the body passing over the foot: the instant the hips pass over
+the middle of the foot (heel–toe midpoint), not a share of the detected
+stance.  Neither the detected toe-off nor the initial contact moves it, and
+it follows each runner's own landing: the pose model's heel→toe line does not
+stay rigid with a flat foot but turns toes-down as the shank rotates over it
+(against the synthetic runners' truth, relative to its offset at contact,
+median -1.4 deg at a fifth of the stance, -7.6 at 0.3, -13 at half; real clips
+show the same), so a reference late in stance overstates a heel strike.
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ from metrics.reference import ALTMAN_DAVIS_2012, DINGENEN_2018, VALIDATION
 from metrics.spec import Accuracy, MetricSpec, PublishedChange
 
 REARFOOT_ABOVE_DEG, FOREFOOT_BELOW_DEG = 8.0, -1.6  # Altman & Davis 2012
-# When the foot lies flat, in step periods after initial contact: after a heel strike has rolled down
-# (foot flat comes at ~15 % of stance, ~0.1 step periods) and before the pose model's heel->toe line has
-# slid far toes-down.  Chosen over 13 synthetic side runners (benchmarks/validate_synth.py) and checked
-# on the labelled real clips; see the module docstring.
-FLAT_AFTER_CONTACT_STEPS = (0.2, 0.3)
+# The hips pass over the foot within this many step periods of contact (0.1-0.75 on 13 synthetic and 3 real
+# side clips), and the flat reference is the median angle over this half-width around that instant (a few
+# frames, so one bad frame is outvoted).
+SEARCH_STEPS, HALF_WIDTH_STEPS = 0.8, 0.05
 
 
 def foot_angle(xy: np.ndarray, foot: str, forward: int) -> np.ndarray:
@@ -40,32 +40,36 @@ def foot_angle(xy: np.ndarray, foot: str, forward: int) -> np.ndarray:
     return np.degrees(np.arctan2(-d[..., 1], forward * d[..., 0]))
 
 
-def flat_foot_angle(angle_deg: np.ndarray, time_s: np.ndarray, initial_contact_s: float,
-                    step_s: float) -> float | None:
-    """Median foot angle (deg) over the flat-foot window after an initial contact (``FLAT_AFTER_CONTACT_STEPS``
-    step periods of ``step_s`` later); the nearest sample when no frame falls inside (low frame rates),
-    None when the window lies beyond the clip or the foot is unseen there."""
-    t0, t1 = (initial_contact_s + f * step_s for f in FLAT_AFTER_CONTACT_STEPS)
-    if t1 > time_s[-1] + 1e-9:
+def hips_over_foot(xy: np.ndarray, time_s: np.ndarray, foot: str, forward: int) -> float | None:
+    """First time (s) the mid-hip passes forward over the middle of ``foot`` in the samples ``xy`` [n, 33, 2]
+    taken at ``time_s`` (linearly between samples), or None when the foot is not ahead of the hips at the
+    first sample (it landed under or behind the body, as in a sprint start) or the hips never pass it."""
+    leg = LEGS[foot]
+    hip = xy[:, [LEGS["left"].hip, LEGS["right"].hip], 0].mean(axis=1)
+    ahead = forward * (xy[:, [leg.heel, leg.toe], 0].mean(axis=1) - hip)
+    passed = np.flatnonzero(ahead <= 0)
+    if not len(passed) or passed[0] == 0:
         return None
-    inside = (time_s >= t0 - 1e-9) & (time_s <= t1 + 1e-9)
-    frames = np.flatnonzero(inside) if inside.any() else [int(np.argmin(np.abs(time_s - (t0 + t1) / 2)))]
-    angles = angle_deg[frames]
-    return float(np.nanmedian(angles)) if np.isfinite(angles).any() else None
+    j = passed[0]
+    t = time_s[j - 1] + (time_s[j] - time_s[j - 1]) * ahead[j - 1] / (ahead[j - 1] - ahead[j])
+    return float(t) if np.isfinite(t) else float(time_s[j])  # the sample before unseen: the first one past
 
 
 def foot_strike_angle(g: Gait, s: StrideTiming) -> float | None:
-    """Heel→toe angle at initial contact minus the same foot's flat-foot angle just after it (deg, + toes up)."""
+    """Heel→toe angle at initial contact minus the same foot's angle when the hips pass over it (deg, + toes up)."""
     c = s.contact
     step = g.step_period_s or median_step_interval(g.contacts)
     if step is None:
         return None
-    near = g.window(c.initial_contact_s, c.initial_contact_s + step)
-    flat = flat_foot_angle(foot_angle(g.xy[near], s.foot, g.forward), g.time_s[near], c.initial_contact_s, step) \
-        if len(near) else None
-    if flat is None:
+    stance = g.window(c.initial_contact_s, c.initial_contact_s + SEARCH_STEPS * step)
+    t = hips_over_foot(g.xy[stance], g.time_s[stance], s.foot, g.forward) if len(stance) > 1 else None
+    if t is None:
         return None
-    value = float(foot_angle(g.at(c.initial_contact_s), s.foot, g.forward)) - flat
+    flat = g.window(t - HALF_WIDTH_STEPS * step, t + HALF_WIDTH_STEPS * step)
+    angles = foot_angle(g.xy[flat], s.foot, g.forward) if len(flat) else foot_angle(g.at(t), s.foot, g.forward)
+    if not np.isfinite(angles).any():
+        return None
+    value = float(foot_angle(g.at(c.initial_contact_s), s.foot, g.forward) - np.nanmedian(angles))
     return value if np.isfinite(value) else None
 
 
@@ -91,7 +95,7 @@ _FOOT_INCLINATION = PublishedChange(
 SPECS = [
     MetricSpec("foot_strike_angle_deg", "deg",
                "Angle of the foot (heel to toe) to the ground at initial contact, relative to the flat foot "
-               "just after it (0.2-0.3 step periods later); positive = toes up (rearfoot strike).",
+               "as the hips pass over it (start of mid-stance); positive = toes up (rearfoot strike).",
                ("side",), foot_strike_angle,
                tuple(j for leg in LEGS.values() for j in (leg.heel, leg.toe)), high_confidence_fps=60,
                label="foot strike",
@@ -101,7 +105,7 @@ SPECS = [
                    f"{FOREFOOT_BELOW_DEG:g}..{REARFOOT_ABOVE_DEG:g} deg midfoot, < {FOREFOOT_BELOW_DEG:g} deg "
                    "forefoot strike."),
                accuracy=Accuracy(
-                   7.5, VALIDATION + f": 7.3 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
+                   7.5, VALIDATION + f": 7.4 deg (published detectable change {_FOOT_INCLINATION.value:g} deg)"),
                detectable_change=_FOOT_INCLINATION, still="contact", key=True,
                plausible=(-45.0, 50.0)),
 ]
