@@ -315,10 +315,10 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     # The view is judged on the raw positions: medians of body widths and toe
     # directions, which neither swaps of knees/feet nor filtering change
     # (same view, direction and near side as on cleaned positions on all 17 clips tried).
-    the_view = detect_view(np.asarray(image_xy, float), visibility, view)
-    cleaned = clean(image_xy, time_s, side_view=the_view.kind == "side")
-    xy = cleaned.xy
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
+    the_view = detect_view(np.asarray(image_xy, float), visibility, view, fps)
+    cleaned = clean(image_xy, time_s, view=the_view.kind)
+    xy = cleaned.xy
     found = step_period(xy, time_s)
     period = found.period_s if found.found else None
     params = params.for_step(period)  # the detector's durations in this clip's own time

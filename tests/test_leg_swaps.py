@@ -72,7 +72,7 @@ def test_a_track_without_swaps_keeps_its_labels():
 def test_cleaning_a_side_view_repairs_whole_leg_swaps_and_reports_them():
     true, time_s, _ = _side_runner()
     injected = _swapped_after_each_far_crossing(true)
-    cleaned = clean(_exchange(_noisy(true), np.flatnonzero(injected)), time_s, side_view=True)
+    cleaned = clean(_exchange(_noisy(true), np.flatnonzero(injected)), time_s, view="side")
     knee = LEGS["left"].knee
     assert np.nanmax(np.abs(cleaned.raw_xy[:, knee] - true[:, knee])) < 15  # px, with 2 px noise
     assert cleaned.swapped.all(axis=1)[injected].all()  # knee and foot groups both marked
@@ -117,7 +117,7 @@ def test_side_104_knee_labels_follow_the_true_legs_after_cleaning(side_104):
     track, truth = side_104
     true = np.array(truth["landmarks"]["image_xy_px"], float)
     detected = _knee_swapped_share(track.image_xy, true)
-    cleaned = clean(track.image_xy, track.time_s, side_view=True)
+    cleaned = clean(track.image_xy, track.time_s, view="side")
     assert detected > 0.1  # the model's swaps are there to repair (measured 0.175)
     # measured 0.011: the last swap runs into the clip's end, where the labels snap only once (left as seen)
     assert _knee_swapped_share(cleaned.raw_xy, true) <= 0.02
