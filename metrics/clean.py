@@ -294,21 +294,18 @@ def _viterbi_constant_velocity(options: np.ndarray, prior: float | np.ndarray) -
         return np.zeros(n, int)
     prior = np.array([0.0, prior]) if np.ndim(prior) == 0 else np.asarray(prior, float)
     prior = np.broadcast_to(prior, (n, 2))
+    # motion[t, a, b, c]: prediction error at t with states a, b, c at t-2, t-1, t (0 where nothing is seen).
+    pred = 2 * options[1:-1, None, :] - options[:-2, :, None]  # [n-2, a, b, k, 2]
+    err = np.linalg.norm(options[2:, None, None, :] - pred[:, :, :, None], axis=-1)  # [n-2, a, b, c, k]
+    seen = np.isfinite(err)
+    motion = np.where(seen, err, 0).sum(-1) / np.maximum(seen.sum(-1), 1)
     # cost[a, b]: best total cost ending with state a at t-1 and b at t.
     cost = prior[0][:, None] + prior[1][None, :]
     back = np.zeros((n, 2, 2), int)
     for t in range(2, n):
-        new = np.full((2, 2), np.inf)
-        for b in range(2):
-            for c in range(2):
-                for a in range(2):
-                    pred = 2 * options[t - 1, b] - options[t - 2, a]
-                    err = np.linalg.norm(options[t, c] - pred, axis=-1)
-                    motion = float(np.nanmean(err)) if np.isfinite(err).any() else 0.0
-                    total = cost[a, b] + motion + prior[t, c]
-                    if total < new[b, c]:
-                        new[b, c], back[t, b, c] = total, a
-        cost = new
+        total = cost[:, :, None] + motion[t - 2] + prior[t][None, None, :]  # [a, b, c]
+        back[t] = np.argmin(total, axis=0)
+        cost = total.min(axis=0)
     b, c = np.unravel_index(np.argmin(cost), cost.shape)
     states = np.zeros(n, int)
     states[-1], states[-2] = c, b
