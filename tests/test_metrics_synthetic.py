@@ -418,9 +418,9 @@ LOOK_TARGETS = [
                                "at half); on this runner the right foot's line is 9 and 17 deg toes-down of its contact "
                                "offset at 0.1 and 0.2 of the stance")),
     ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.54
-    pytest.param("rear-100", "pelvic_drop_deg", 1.5, False,
-                 marks=_missed("-2.15 deg (-2.61 at the true events): the pose model's hip line hardly follows "
-                               "the pelvis (gain 0.04 on before_rear)")),
+    # -0.37 since the torso's left/right swaps (14 % of frames) are repaired; it read -2.58 with them.  The pose
+    # model's hip line still hardly follows the pelvis (gain 0.04 on before_rear): its drift goes unseen.
+    ("rear-100", "pelvic_drop_deg", 1.5, False),
 ]
 
 
