@@ -56,10 +56,10 @@ SWAP_GROUPS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
 )
 
 
-# Front or rear view: the body's left/right pairs in the two groups the model exchanges, together or
-# alone (synthetic rear runners: shoulders and hips alone in 14-24 % of frames, everything at once in up to 63 %).
+# Front or rear view: the torso's left/right landmarks, which the model exchanges with the legs'
+# (:data:`LEG_JOINTS`) or alone (synthetic rear runners: torso alone in up to 24 % of frames, all at once in
+# up to 63 %).
 TORSO_SIDES = ((LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_HIP), (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_HIP))
-LEG_SIDES = ((LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX), (RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX))
 
 
 @dataclass
@@ -322,7 +322,7 @@ def repair_body_swaps(xy: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray
     left/right label at once for a few frames, again and again (synthetic
     rear runner rear-128-drift: 62 % of frames, in runs of 3-15 frames), or
     the torso's alone (rear-122-drift: 23 %).  The runner does not turn
-    round, so each group of :data:`TORSO_SIDES` and :data:`LEG_SIDES` is
+    round, so each group of :data:`TORSO_SIDES` and :data:`LEG_JOINTS` is
     given, frame by frame, the labelling that
 
     - agrees with the view: the torso's left (shoulders and hips) on the
@@ -341,7 +341,7 @@ def repair_body_swaps(xy: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray
     scale = body_size_px(xy)
     want = -1.0 if view == "front" else 1.0
     swapped = np.zeros((len(xy), 2), bool)
-    for g, (left, right) in enumerate((TORSO_SIDES, LEG_SIDES)):
+    for g, (left, right) in enumerate((TORSO_SIDES, LEG_JOINTS)):
         idx, alt = list(left) + list(right), list(right) + list(left)
         if g == 0:
             wrong = -want * left_on_image_left(xy) / scale  # > 0 where the labels contradict the view

@@ -28,7 +28,6 @@ from vision.landmarks import (
     LEFT_HIP,
     LEFT_KNEE,
     LEFT_SHOULDER,
-    MIRROR,
     NOSE,
     RIGHT_ANKLE,
     RIGHT_FOOT_INDEX,
@@ -106,6 +105,7 @@ def facing(xy: np.ndarray) -> str:
     from behind it labels the left on the image's left, but often takes the back for a front for a
     few frames, turning every label round, in up to 62 % of frames (:data:`FRONT_LABELLING`).
 
+    >>> from vision.landmarks import MIRROR
     >>> front = np.zeros((10, 33, 2)); front[:, [LEFT_SHOULDER, LEFT_HIP], 0] = 1.0
     >>> rear = front[:, MIRROR]
     >>> facing(front), facing(rear)
