@@ -2,7 +2,8 @@
 
 Order matters: left/right swaps are repaired first (they would otherwise look
 like outliers on both legs; in side view whole legs first, in a front or rear
-view the whole body's sides first, then knees and feet one by one), then (side view) a foot drawn onto the other foot
+view the torso's and the legs' sides first, then knees and feet one by one),
+then (side view) a foot drawn onto the other foot
 is dropped and re-drawn from its knee, then isolated outliers are removed,
 short gaps are filled, and finally everything is low-pass filtered without
 phase lag.
