@@ -128,7 +128,7 @@ def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[di
                 row[foot] = signed_errors_ms(ic_times(g.contacts, foot), true[foot])
                 row[foot + "_exact"] = signed_errors_ms(ic_times(exact, foot), true[foot]) if k == 1 else []
             if view == "side" and k == 1:
-                row["speed_pose"] = speed_at(clean(track.image_xy, track.time_s, side_view=True).xy,
+                row["speed_pose"] = speed_at(clean(track.image_xy, track.time_s, view="side").xy,
                                              np.asarray(track.time_s), true)
                 row["speed_exact"] = speed_at(exact_xy, exact_t, true)
             rows.append(row)
