@@ -21,10 +21,18 @@ _HIPS = (LEFT_HIP, RIGHT_HIP)
 
 
 def vertical_oscillation_px(g: Gait, s: StrideTiming) -> float | None:
-    """Peak-to-peak vertical travel of the mid-hip over the stride's first step."""
+    """Peak-to-peak vertical travel of the mid-hip over the stride's first step, from the positions
+    before the low-pass.
+
+    The hip's highest point in flight and lowest in mid-stance are turning points the low-pass rounds
+    off (6 Hz at 30 fps, against a step rhythm near 3 Hz): on the 13 varied-look synthetic side runners
+    at their true events the filtered positions read 0.6 cm low at the median and up to 1.8 cm at 30 fps
+    (median |error| 0.59, 90th percentile 1.68 cm on the plain looks; 0.34 / 1.10 before the low-pass).
+    The mid-hip averages two landmarks, so their jitter adds little to the peak-to-peak."""
     if s.opposite is None:
         return None
-    y = midpoint(g.xy[g.window(s.start_s, s.opposite.initial_contact_s)], LEFT_HIP, RIGHT_HIP)[:, 1]
+    xy = g.cleaned.unfiltered(g.time_s)[g.window(s.start_s, s.opposite.initial_contact_s)]
+    y = midpoint(xy, LEFT_HIP, RIGHT_HIP)[:, 1]
     return float(np.ptp(y)) if np.isfinite(y).all() and len(y) > 2 else None
 
 

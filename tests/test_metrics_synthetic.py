@@ -250,6 +250,33 @@ def test_pelvic_drop_is_measured_from_the_runners_neutral_not_the_camera(name):
     assert len(change) >= 20 and np.abs(change).max() < 0.3
 
 
+# Camera roll is the trunk-lean tail over the varied looks (synth.look draws roll ~ N(0, 1.5 deg)): on the exact
+# landmarks of the 13 side runners of benchmarks/validate_synth.py at the true events the trunk-lean error equals
+# the roll within 0.1 deg (side-106: roll -4.60, error -4.59; side-107: +3.19, +3.20), and the two plain looks
+# rolled more than 3 deg make the 90th percentile (3.8 deg).  Not undone: the ground line, the only level
+# reference the landmarks give, cannot tell a crooked camera from perspective: the real treadmill clips slope
+# +7.2 (zzzhushi), -4.1 (mhuang24 60 fps) and -13.3 deg (mhuang24 lab) while their rooms' verticals stand
+# upright, so rotating by it would move their trunk lean by as much.  The uncertainty adds the slope instead.
+CAMERA_ROLL_KEPT = pytest.mark.xfail(strict=True, reason="trunk lean reads the camera's roll: measured +3.00 deg "
+                                                         "on every side sample turned 3 deg")
+
+
+@CAMERA_ROLL_KEPT
+@pytest.mark.parametrize("name", SIDE)
+def test_trunk_lean_is_unchanged_by_a_camera_held_3_deg_crooked(name):
+    import numpy as np
+
+    from metrics.gait import strides_from_contacts
+    from metrics.trunk import trunk_lean
+
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    level, crooked = _gait_on_true_landmarks(truth), _gait_on_true_landmarks(truth, rotate_deg=3.0)
+    a = [trunk_lean(level, s) for s in strides_from_contacts(level.contacts)]
+    b = [trunk_lean(crooked, s) for s in strides_from_contacts(crooked.contacts)]
+    change = np.array([y - x for x, y in zip(a, b) if x is not None and y is not None])
+    assert len(change) >= 20 and np.abs(change).max() < 1.0, np.round(np.median(change), 2)
+
+
 def test_one_misplaced_knee_cannot_bend_the_fitted_knee_by_much():
     """A knee detected 25 px off (14 deg of raw knee angle) moves the fitted knee by < 7 deg (measured
     5.5); on exact landmarks the fit changes the knee angle by < 2 deg anywhere (measured 1.6)."""
