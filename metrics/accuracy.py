@@ -38,6 +38,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metrics.trend import filming_floor
+
 if TYPE_CHECKING:
     from metrics.spec import MetricSpec
 
@@ -107,14 +109,15 @@ def side_difference_floor(spec: MetricSpec) -> float:
 
 def change_floor(spec: MetricSpec) -> float:
     """The uncertainty floor of a change over the clip: the measured p90 error of the clip's trend against the
-    true trend (a constant bias cancels in a change; errors that vary within a clip do not), 0 where unmeasured.
+    true trend (a constant bias cancels in a change; errors that vary within a clip do not), or the real-video
+    floor of a change where larger (:func:`metrics.trend.filming_floor`), 0 where unmeasured.
 
     >>> from metrics.registry import spec
     >>> change_floor(spec("trunk_lean_deg")) >= 0.0
     True
     """
     measured = (accuracy(spec.name) or {}).get("change") or {}
-    return float(measured.get("p90_abs", 0.0))
+    return max(float(measured.get("p90_abs", 0.0)), filming_floor(spec.name))
 
 
 def too_coarse(spec: MetricSpec, view: str | None = None) -> str | None:

@@ -28,6 +28,7 @@ from metrics.accuracy import unseen_change
 from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
+from metrics.trend import filming_note
 
 UNKNOWN_UNCERTAINTY = "too few strides to know its uncertainty on this clip"
 MIN_ASYMMETRY_PCT = 10.0  # a symmetry index below this is not worth a finding, however certain
@@ -281,7 +282,7 @@ class _Assessment:
         reason = far_leg_only(d) or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
             f"the change of {abs(d['change']):.1f} {m.unit} is within the smallest change that matters "
             f"({meaningful:g} {m.unit}) plus this clip's uncertainty of +/-{u:.1f} {m.unit} for a change over the clip"
-            if abs(d["change"]) - meaningful <= u else None))
+            f"{filming_note(name, m.unit)}" if abs(d["change"]) - meaningful <= u else None))
         if growing_words and d["change"] > 0:
             id_ = f"{name}_growing"
             text = (f"The {growing_words} grows late in the clip: {d['early']:.1f} {m.unit} in the first third, "

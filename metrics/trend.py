@@ -15,9 +15,19 @@ still states a drift the original declines: see tests/test_metrics_symmetry.py).
 not a second discovery: with half the strides a near leg alone misses real
 drifts (injected overstride drifts on synthetic runners: near legs +3.5 and
 +3.7 cm at p 0.01-0.03, found by both legs together).
+
+How large a change must be to be stated also depends on how differently the
+same run reads when filmed differently: :func:`filming_floor`, measured on real
+clips and their mirrored, re-timed, trimmed, compressed and letterboxed versions
+(benchmarks/filming_change.py), which the change's uncertainty takes in beside
+the synthetic runners' error of a change (:func:`metrics.accuracy.change_floor`).
 """
 
 from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from scipy.stats import kendalltau, theilslopes
@@ -29,6 +39,33 @@ DRIFT_ALPHA = 0.01  # a drift is a clinical claim: one clip in a hundred may sho
 # the strides): one-sided, at this level.
 NEAR_ALPHA = 0.05
 MIN_STRIDES = 8  # fewer strides than this cannot show a trend
+FILMING_PATH = Path(__file__).with_name("filming_change.json")
+
+
+@cache
+def _filming() -> dict:
+    return json.loads(FILMING_PATH.read_text()) if FILMING_PATH.is_file() else {}
+
+
+def filming_floor(name: str) -> float:
+    """How far (90th percentile) measure ``name``'s change over the clip reads from the same run's other versions.
+
+    The versions are real side running clips and their metamorphic transforms (mirrored, 30/25 fps, start trimmed,
+    CRF 35, letterboxed; benchmarks/filming_change.py); 0 where unmeasured.  The pose model's error of a change on
+    real video, which the synthetic runners under-state: zzzhushi's near leg read its hip-extension change +2.8 deg
+    in the video and +7.7 in its mirror image.
+
+    >>> filming_floor("no_such_measure")
+    0.0
+    """
+    return float((_filming().get("measures", {}).get(name) or {}).get("p90_abs") or 0.0)
+
+
+def filming_note(name: str, unit: str) -> str:
+    """The clause saying a change's uncertainty covers the real-video floor of measure ``name`` ("" when none)."""
+    f = filming_floor(name)
+    return (f", which covers the +/-{f:.1f} {unit} by which a change reads differently when the same run is filmed "
+            "differently" if f else "")
 
 
 def min_drift(spec: MetricSpec) -> float:

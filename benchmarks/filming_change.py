@@ -1,0 +1,119 @@
+"""How differently a change over the clip reads when the same real run is filmed a little differently.
+
+The synthetic runners measure the error of a change against a known truth
+(``change`` in metrics/accuracy.json), but a rendered runner lacks what makes
+the pose model wander on real video.  A real clip has no true change, yet the
+same run filmed a little differently must read the same change: each real side
+running clip with enough strides is analysed as it is and under the metamorphic
+transforms of :data:`benchmarks.metamorphic.TRANSFORMS` (mirrored, 30 and 25
+fps, start trimmed by 1 s, x264 CRF 35, letterboxed; a frame rate at or above the
+clip's own is skipped, it would be a plain re-encode), each encoded once per
+machine and kept (``tests/conftest.py`` :func:`kept_transform`) and tracked by the
+real pose model (cached).  Per measure, each version's change over the clip
+(:func:`metrics.trend.drift`, both legs' strides: the change a finding states;
+a trimmed version's scaled back to the whole clip's span) is compared with the
+median over that run's versions; the 90th percentile of these deviations,
+pooled over the clips, is the measure's real-video floor of a change
+(:func:`metrics.trend.filming_floor`), which a change finding must clear as it
+must the synthetic one.  Also printed: the same per clip, left out in turn
+(leave-one-clip-out: the floor a clip's own findings would get from the other
+clip alone), and the near leg's own change (the side-view confirmation).
+
+Clips used (both TUNING clips of the event detector): zzzhushi_treadmill_side_portrait_30fps,
+mhuang24_treadmill_side_portrait_60fps.  ``--write`` stores the figures in
+metrics/filming_change.json.
+
+    python benchmarks/filming_change.py [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.metamorphic import TRANSFORMS  # noqa: E402
+from metrics.measure import analyze_track  # noqa: E402
+from metrics.trend import FILMING_PATH  # noqa: E402
+from tests.conftest import INCOMING, kept_transform  # noqa: E402
+from vision.extract import pose_track  # noqa: E402
+
+CLIPS = ("zzzhushi_treadmill_side_portrait_30fps.mp4", "mhuang24_treadmill_side_portrait_60fps.mp4")
+PERCENTILE = 90
+
+
+def changes(clip: str) -> dict[str, dict[str, dict[str, float | None]]]:
+    """``{version: {measure: {"change", "near_change"}}}`` of one real clip and its transformed versions."""
+    src = INCOMING / clip
+    out, own_span, own_fps = {}, None, None
+    for name in ("original", *TRANSFORMS):
+        transform = TRANSFORMS.get(name)
+        if transform is not None and transform.fps and own_fps and transform.fps >= own_fps - 0.5:
+            continue
+        track = pose_track(src if transform is None else kept_transform(src, name))
+        span = float(track.time_s[-1] - track.time_s[0])
+        if transform is None:
+            own_span, own_fps = span, float(track.source["fps"])
+        scale = own_span / span  # a trimmed clip's change, over the whole clip's span
+        out[name] = {m: {"change": x.drift["change"] * scale,
+                         "near_change": None if x.drift.get("near_change") is None else x.drift["near_change"] * scale}
+                     for m, x in analyze_track(track).metrics.items() if x.drift}
+        print(f"  {clip[:8]} {name}: {len(out[name])} measures with a change", file=sys.stderr, flush=True)
+    return out
+
+
+def deviations(versions: dict[str, dict], measure: str, key: str = "change") -> list[float]:
+    """|a version's change - the median over the run's versions| of one measure."""
+    values = [v[measure][key] for v in versions.values() if measure in v and v[measure][key] is not None]
+    if len(values) < 3:
+        return []
+    mid = float(np.median(values))
+    return [abs(x - mid) for x in values]
+
+
+def floor(devs: list[float]) -> float | None:
+    return round(float(np.percentile(devs, PERCENTILE)), 3) if devs else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"store the figures in {FILMING_PATH.name}")
+    args = parser.parse_args()
+    runs = {clip: changes(clip) for clip in CLIPS}
+    measures = sorted({m for versions in runs.values() for v in versions.values() for m in v})
+    table = {}
+    print(f"{'measure':32s} {'p90 pooled':>10s} {'max':>7s} {'n':>3s}  "
+          + "  ".join(f"{'LOCO ' + c[:8]:>14s}" for c in CLIPS) + "  near leg p90")
+    for m in measures:
+        per_clip = {c: deviations(runs[c], m) for c in CLIPS}
+        pooled = [d for devs in per_clip.values() for d in devs]
+        if not pooled:
+            continue
+        near = [d for c in CLIPS for d in deviations(runs[c], m, "near_change")]
+        loco = {c: floor([d for o in CLIPS if o != c for d in per_clip[o]]) for c in CLIPS}
+        table[m] = {"p90_abs": floor(pooled), "max_abs": round(max(pooled), 3), "runs": len(pooled),
+                    "leave_one_clip_out": loco,
+                    "changes": {c: {v: round(x[m]["change"], 3) for v, x in runs[c].items() if m in x} for c in CLIPS}}
+        print(f"{m:32s} {table[m]['p90_abs']:10.2f} {max(pooled):7.2f} {len(pooled):3d}  "
+              + "  ".join(f"{loco[c] if loco[c] is not None else float('nan'):14.2f}" for c in CLIPS)
+              + (f"  {floor(near):.2f}" if near else "  -"))
+    if args.write:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+        FILMING_PATH.write_text(json.dumps({
+            "date": date.today().isoformat(), "commit": commit, "clips": [c.removesuffix(".mp4") for c in CLIPS],
+            "versions": ["original", *TRANSFORMS], "percentile": PERCENTILE, "measures": table},
+            indent=1, sort_keys=True) + "\n")
+        print(f"wrote {FILMING_PATH.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
