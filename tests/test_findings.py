@@ -159,6 +159,34 @@ def test_a_change_over_the_clip_the_near_leg_does_not_show_is_not_stated():
     assert ids(assess(hip(both_rise), {})[0]) == {"hip_extension_deg_drift"}
 
 
+def test_a_change_within_how_differently_the_same_run_reads_filmed_differently_is_not_stated(monkeypatch):
+    """zzzhushi's mirror image, measured 2026-11-30: hip extension +5.4 deg over the clip (both legs' strides),
+    the near leg confirming; its uncertainty of a change was +/-2.6 deg with the synthetic floor alone (1.3 deg),
+    so it was stated while the video itself declined it.  The same run filmed differently read its change up to
+    2.9 deg (90th percentile) from the median of its versions (metrics/filming_change.json): the uncertainty of
+    a change covers that too, and the reason says so."""
+    import metrics.trend
+    from metrics.registry import spec
+    from metrics.summary import change_uncertainty
+
+    rng = np.random.default_rng(9)
+    early, late = 20 + rng.normal(0, 2.5, 8), 25.4 + rng.normal(0, 2.5, 8)
+    d = {"early": 20.0, "late": 25.4, "change": 5.4, "spread": 2.0, "p_value": 0.001, "significant": True,
+         "near": "left", "near_change": 7.7, "near_p_value": 0.016, "near_significant": True, "far_leg_only": False}
+
+    def hip(floor: float) -> dict[str, Metric]:
+        monkeypatch.setattr(metrics.trend, "_filming", lambda: {"measures": {"hip_extension_deg": {"p90_abs": floor}}})
+        u = change_uncertainty(spec("hip_extension_deg"), early, late, 22.0, 30.0, 0.7)
+        return {"hip_extension_deg": metric("hip_extension_deg", 22.0, 3.0, 5.0, 30.0, unit="deg", drift=d,
+                                            change_uncertainty=u, near_side="left")}
+
+    assert ids(assess(hip(0.0), {})[0]) == {"hip_extension_deg_drift"}
+    found, declined = assess(hip(2.9), {})
+    assert not found and [n.id for n in declined] == ["hip_extension_deg_drift"]
+    assert ("which covers the +/-2.9 deg by which a change reads differently when the same run is filmed "
+            "differently") in declined[0].reason
+
+
 # --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
 
 
