@@ -14,10 +14,12 @@ real pose model (cached).  Per measure, each version's change over the clip
 a trimmed version's scaled back to the whole clip's span) is compared with the
 median over that run's versions; the 90th percentile of these deviations,
 pooled over the clips, is the measure's real-video floor of a change
-(:func:`metrics.trend.filming_floor`), which a change finding must clear as it
-must the synthetic one.  Also printed: the same per clip, left out in turn
+(:func:`metrics.trend.filming_floor`): a change's uncertainty takes the larger of
+it and the synthetic runners' error of a change (:func:`metrics.accuracy.change_floor`).  Also printed: the same per clip, left out in turn
 (leave-one-clip-out: the floor a clip's own findings would get from the other
-clip alone), and the near leg's own change (the side-view confirmation).
+clip alone), the near leg's own change (the side-view confirmation), and which
+versions' findings differ from the clip's own (under the floors in force when the
+run started: after ``--write``, run again to see them under the new ones).
 
 Clips used (both TUNING clips of the event detector): zzzhushi_treadmill_side_portrait_30fps,
 mhuang24_treadmill_side_portrait_60fps.  ``--write`` stores the figures in
@@ -50,10 +52,11 @@ CLIPS = ("zzzhushi_treadmill_side_portrait_30fps.mp4", "mhuang24_treadmill_side_
 PERCENTILE = 90
 
 
-def changes(clip: str) -> dict[str, dict[str, dict[str, float | None]]]:
-    """``{version: {measure: {"change", "near_change"}}}`` of one real clip and its transformed versions."""
+def changes(clip: str) -> tuple[dict[str, dict[str, dict[str, float | None]]], dict[str, list[str]]]:
+    """``{version: {measure: {"change", "near_change"}}}`` of one real clip and its transformed versions, and
+    each version's findings (under the floors in force when the run started)."""
     src = INCOMING / clip
-    out, own_span, own_fps = {}, None, None
+    out, findings, own_span, own_fps = {}, {}, None, None
     for name in ("original", *TRANSFORMS):
         transform = TRANSFORMS.get(name)
         if transform is not None and transform.fps and own_fps and transform.fps >= own_fps - 0.5:
@@ -63,11 +66,12 @@ def changes(clip: str) -> dict[str, dict[str, dict[str, float | None]]]:
         if transform is None:
             own_span, own_fps = span, float(track.source["fps"])
         scale = own_span / span  # a trimmed clip's change, over the whole clip's span
+        analysis = analyze_track(track)
         out[name] = {m: {"change": x.drift["change"] * scale,
                          "near_change": None if x.drift.get("near_change") is None else x.drift["near_change"] * scale}
-                     for m, x in analyze_track(track).metrics.items() if x.drift}
-        print(f"  {clip[:8]} {name}: {len(out[name])} measures with a change", file=sys.stderr, flush=True)
-    return out
+                     for m, x in analysis.metrics.items() if x.drift}
+        findings[name] = sorted(f.id for f in analysis.findings)
+    return out, findings
 
 
 def deviations(versions: dict[str, dict], measure: str, key: str = "change") -> list[float]:
@@ -87,7 +91,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"store the figures in {FILMING_PATH.name}")
     args = parser.parse_args()
-    runs = {clip: changes(clip) for clip in CLIPS}
+    runs, findings = {}, {}
+    for clip in CLIPS:
+        runs[clip], findings[clip] = changes(clip)
+        differ = {v: f for v, f in findings[clip].items() if f != findings[clip]["original"]}
+        print(f"{clip}: findings {findings[clip]['original']}; versions that differ: {differ or 'none'}")
     measures = sorted({m for versions in runs.values() for v in versions.values() for m in v})
     table = {}
     print(f"{'measure':32s} {'p90 pooled':>10s} {'max':>7s} {'n':>3s}  "
