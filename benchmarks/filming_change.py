@@ -83,6 +83,10 @@ def deviations(versions: dict[str, dict], measure: str, key: str = "change") -> 
     return [abs(x - mid) for x in values]
 
 
+def stem(clip: str) -> str:
+    return clip.removesuffix(".mp4")
+
+
 def floor(devs: list[float]) -> float | None:
     return round(float(np.percentile(devs, PERCENTILE)), 3) if devs else None
 
@@ -108,8 +112,9 @@ def main() -> None:
         near = [d for c in CLIPS for d in deviations(runs[c], m, "near_change")]
         loco = {c: floor([d for o in CLIPS if o != c for d in per_clip[o]]) for c in CLIPS}
         table[m] = {"p90_abs": floor(pooled), "max_abs": round(max(pooled), 3), "runs": len(pooled),
-                    "leave_one_clip_out": loco,
-                    "changes": {c: {v: round(x[m]["change"], 3) for v, x in runs[c].items() if m in x} for c in CLIPS}}
+                    "leave_one_clip_out": {stem(c): f for c, f in loco.items()},
+                    "changes": {stem(c): {v: round(x[m]["change"], 3) for v, x in runs[c].items() if m in x}
+                                for c in CLIPS}}
         print(f"{m:32s} {table[m]['p90_abs']:10.2f} {max(pooled):7.2f} {len(pooled):3d}  "
               + "  ".join(f"{loco[c] if loco[c] is not None else float('nan'):14.2f}" for c in CLIPS)
               + (f"  {floor(near):.2f}" if near else "  -"))
@@ -117,7 +122,7 @@ def main() -> None:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
         FILMING_PATH.write_text(json.dumps({
-            "date": date.today().isoformat(), "commit": commit, "clips": [c.removesuffix(".mp4") for c in CLIPS],
+            "date": date.today().isoformat(), "commit": commit, "clips": [stem(c) for c in CLIPS],
             "versions": ["original", *TRANSFORMS], "percentile": PERCENTILE, "measures": table},
             indent=1, sort_keys=True) + "\n")
         print(f"wrote {FILMING_PATH.relative_to(ROOT)}")
