@@ -20,6 +20,13 @@ TENG_POWERS_2014 = "Teng & Powers 2014, J Orthop Sports Phys Ther 44(10):785-792
 WILLE_2014 = "Wille et al. 2014, J Orthop Sports Phys Ther 44(10):825-830"
 WILLSON_DAVIS_2008 = "Willson & Davis 2008, J Orthop Sports Phys Ther 38(10):606-615"
 
+WINTER_2009 = "Winter 2009, Biomechanics and Motor Control of Human Movement, 4th ed., Wiley, fig. 4.1"
+# The leg length every "% leg" measure divides by: thigh + shank, greater trochanter (hip) to lateral malleolus
+# (ankle), as in Winter's segment table and the synthetic truth.  Spring-mass studies take the greater trochanter's
+# height above the floor instead (Morin et al. 2005, J Appl Biomech 21(2):167-180; Hof 1996, Gait Posture
+# 4(3):222-223): that adds the ankle's height, 0.039 of stature (Winter), so their "% leg" reads about 7 % lower.
+LEG_LENGTH_SOURCE = WINTER_2009
+
 DAMSTED_2015 = "Damsted et al. 2015, Int J Sports Phys Ther 10(2):147-154"
 
 # Where the accuracy floors without a published figure come from.
