@@ -375,8 +375,9 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     # so rotating the picture would bias every angle measured from vertical.
     tilt = ground_line_tilt(xy, contacts) if the_view.kind == "side" else 0.0
     belt = np.nanmean([np.linalg.norm(ground_velocity(xy, fps, f, velocity=velocity)) for f in ("left", "right")])
-    setting = detect_setting(xy, fps, belt, leg_length_px(xy), treadmill_speed_kmh, background_px_s=background_px_s)
-    scale = Scale(leg_length_px(xy), height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
+    leg = leg_length_px(xy)
+    setting = detect_setting(xy, fps, belt, leg, treadmill_speed_kmh, background_px_s=background_px_s)
+    scale = Scale(leg, height_cm=height_cm, treadmill_speed_kmh=treadmill_speed_kmh,
                   belt_px_per_s=float(belt) if setting == "treadmill" else None)
     # The runner's height scales better than the belt: the pose model's feet lag the belt in
     # stance, so their speed read 20-36 % low on synthetic runners (benchmarks/validate_synth.py),
