@@ -53,7 +53,8 @@ class Confidence:
 class Metric:
     """One measure summarised over the clip.
 
-    ``value`` is the median over strides (both sides), ``left``/``right`` the
+    ``value`` is the median over strides (both sides; in a side view the near leg's alone when the far leg
+    misreads the measure, :attr:`metrics.spec.MetricSpec.near_leg_tolerance`), ``left``/``right`` the
     per-side medians (None when the measure has no side or the side was not
     seen), ``spread`` the inter-quartile range over strides.
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import median_filter
 
 from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
@@ -30,11 +31,29 @@ def knee_flexion_at_contact(g: Gait, s: StrideTiming) -> float | None:
     return value if np.isfinite(value) else None
 
 
+PEAK_ERROR_DEG = 5.0  # the peak's stated error (its Accuracy below)
+HELD_WINDOW = 0.2  # of the stance: the running median's width (a flexion held under half of it is dropped)
+
+
 def peak_knee_flexion_stance(g: Gait, s: StrideTiming) -> float | None:
+    """The largest knee flexion between initial contact and toe-off that holds for a tenth of the stance, from the
+    low-passed positions before the body fit.
+
+    Held, because as the legs cross the pose model pulls the stance knee for a few frames toward the swinging
+    one (read 51-63 deg on a synthetic runner flexing 43): a running median over a fifth of the stance drops a
+    flexion held for less than a tenth of it, while the stance's broad peak stays.  Before the body fit, because
+    the fit's smoothing lets the knee trail that crossing.  Clip error over the eight plain synthetic side looks
+    (TUNING), median / p90: 3.73 / 6.81 deg as the plain maximum of the fitted body, 3.02 / 6.46 from the
+    low-passed positions, 2.84 / 4.30 held (with the far leg left out where it misreads, :mod:`metrics.summary`);
+    over the drift and asymmetric runs (CHECKING) 1.04 / 5.20, 0.96 / 4.47 and 1.32 / 4.20."""
     if not s.contact.complete:
         return None
-    flexion = knee_flexion(g.xy[g.window(s.contact.initial_contact_s, s.contact.toe_off_s)], s.foot)
-    return float(np.nanmax(flexion)) if np.isfinite(flexion).any() else None
+    flexion = knee_flexion(g.cleaned.xy[g.window(s.contact.initial_contact_s, s.contact.toe_off_s)], s.foot)
+    flexion = flexion[np.isfinite(flexion)]
+    if not len(flexion):
+        return None
+    held = max(1, round(HELD_WINDOW * len(flexion))) | 1  # odd: a centred window
+    return float(median_filter(flexion, held, mode="nearest").max())
 
 
 _LANDMARKS = tuple(j for leg in LEGS.values() for j in (leg.hip, leg.knee, leg.ankle))
@@ -60,7 +79,8 @@ SPECS = [
                title="Peak knee flexion in stance", label="peak knee",
                reference=Reference(
                    35, 50, "deg", NOVACHECK_1998, "Typical peak knee flexion in stance at endurance running speeds."),
-               accuracy=Accuracy(5.0, VALIDATION + ": 4.5 deg"), uses_toe_off=True,
+               accuracy=Accuracy(PEAK_ERROR_DEG, VALIDATION + ": 4.5 deg"), uses_toe_off=True,
+               near_leg_tolerance=PEAK_ERROR_DEG,
                # A stance knee bends to about 45 deg (Novacheck 1998), a swinging one past 100: a leg's value
                # above 70 is the model's label carried onto the other, swinging leg after the legs crossed
                # (seen on a synthetic runner: 75-100 deg on the near leg in 6 of 14 strides).

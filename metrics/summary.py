@@ -69,8 +69,10 @@ def worst_side_visibility(visibility: np.ndarray, landmarks: tuple[int, ...]) ->
     return side, means[side]
 
 
-def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...] = ()) -> Confidence:
-    """How far to trust the metric on this clip, with reasons in plain words (``seen``: its clip and side values)."""
+def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...] = (),
+               misread: str | None = None) -> Confidence:
+    """How far to trust the metric on this clip, with reasons in plain words (``seen``: its clip and side values;
+    ``misread``: the far leg, when the clip value leaves it out, :func:`far_leg_misread`)."""
     score, reasons = 1.0, []
     if spec.plausible:
         low, high = spec.plausible
@@ -119,7 +121,10 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         score *= 1 - interpolated
         reasons.append(f"{100 * interpolated:.0f}% of the contacts were bridged by the gait rhythm, not seen")
     far = far_leg(g)
-    if far and set(astuple(LEGS[far])) & set(spec.landmarks):
+    if misread:
+        reasons.append(f"the {far} leg is the far one in this side view and reads further from the near leg than "
+                       f"this measure's error ({spec.near_leg_tolerance:g} {spec.unit}): the value is the near leg's")
+    elif far and set(astuple(LEGS[far])) & set(spec.landmarks):
         # Unless its detections follow the body fitted over the clip (metrics/body_fit.py) as
         # closely as the near leg's do.
         fit = g.notes.get("body_fit", {}).get("agreement", {})
@@ -234,6 +239,21 @@ def far_leg(g: Gait) -> str | None:
     if g.view.kind != "side" or g.view.near_side not in ("left", "right"):
         return None
     return "right" if g.view.near_side == "left" else "left"
+
+
+def far_leg_misread(g: Gait, spec: MetricSpec, left: float | None, right: float | None) -> str | None:
+    """The far leg when, in this side view, its median is further from the near leg's than the measure's
+    :attr:`MetricSpec.near_leg_tolerance` (its stated error): the clip value is then the near leg's.  None otherwise.
+
+    >>> from types import SimpleNamespace as S
+    >>> g, spec = S(view=S(kind="side", near_side="left")), S(near_leg_tolerance=5.0)
+    >>> far_leg_misread(g, spec, 26.0, 17.5), far_leg_misread(g, spec, 42.8, 40.0)
+    ('right', None)
+    """
+    far = far_leg(g)
+    if far is None or spec.near_leg_tolerance is None or left is None or right is None:
+        return None
+    return far if abs(right - left) > spec.near_leg_tolerance else None
 
 
 def standard_error(values: np.ndarray) -> float:
@@ -359,18 +379,25 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         value = 60.0 / g.step_period_s
     both = left is not None and right is not None
     near = g.view.near_side if own_leg_measure(g, spec) else None
+    # Each leg keeps its own per-stride values (the drift and the sides read them); the clip value does not mix
+    # in a far leg that misreads the measure.
+    misread = far_leg_misread(g, spec, left, right)
+    valued = sides[g.view.near_side] if misread else vals
+    value_sides = (valued[:0], valued[:0]) if misread else (sides["left"], sides["right"])
+    if misread:
+        value = center(valued)
     start, end = float(g.time_s[0]), float(g.time_s[-1])
     third = (end - start) / 3
     return Metric(
         name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(iqr(vals)), n_strides=len(vals),
-        reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right)),
+        reference=spec.reference, confidence=confidence(g, spec, len(vals), (value, left, right), misread),
         symmetry_index_pct=symmetry_index(left, right) if spec.ratio_scale else None,
         drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec),
                     near=near),
         side_difference=_round(right - left) if both else None,
-        uncertainty=_round(uncertainty(spec, vals, sides["left"], sides["right"], value, g.fps, stride_s,
-                                       g.ground_tilt_deg, g.view.kind)),
+        uncertainty=_round(uncertainty(spec, valued, *value_sides, value, g.fps, stride_s, g.ground_tilt_deg,
+                                       g.view.kind)),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
         side_comparison_caveat=side_comparison_caveat(g) if both else None,
