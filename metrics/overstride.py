@@ -31,7 +31,7 @@ def overstride_pct_leg(g: Gait, s: StrideTiming) -> float | None:
 def shank_angle_at_contact(g: Gait, s: StrideTiming) -> float | None:
     p = g.at(s.contact.initial_contact_s)
     leg = LEGS[s.foot]
-    value = float(angle_from_vertical(p[leg.knee], p[leg.ankle], g.forward))
+    value = float(angle_from_vertical(p[leg.knee], p[leg.ankle], g.forward, g.camera_roll_deg))
     return value if np.isfinite(value) else None
 
 
