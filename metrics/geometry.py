@@ -15,6 +15,17 @@ def midpoint(xy: np.ndarray, a: int, b: int) -> np.ndarray:
     return (xy[..., a, :] + xy[..., b, :]) / 2
 
 
+def level(d: np.ndarray, roll_deg: float) -> np.ndarray:
+    """Image vectors ``d`` [..., 2] turned back by the camera's roll (:mod:`vision.roll`, + the scene turned
+    clockwise): x along the world's horizontal, y along its vertical.
+
+    >>> level(np.array([10.0, 0.0]), 90.0).round(6).tolist()  # the scene turned a quarter: image-down was right
+    [0.0, -10.0]
+    """
+    c, s = np.cos(np.radians(roll_deg)), np.sin(np.radians(roll_deg))
+    return np.stack([c * d[..., 0] + s * d[..., 1], -s * d[..., 0] + c * d[..., 1]], axis=-1)
+
+
 def angle_from_vertical(top: np.ndarray, bottom: np.ndarray, forward: int, roll_deg: float = 0.0) -> np.ndarray:
     """Angle (deg) of the segment ``top``→``bottom`` from straight down, positive
     when ``bottom`` lies forward of ``top``; ``roll_deg`` is the camera's roll
