@@ -118,6 +118,7 @@ class Gait:
     step_period_s: float | None = None
     camera_roll_deg: float = 0.0  # taken out of angles to the vertical (vision/roll.py), when measured confidently
     camera_roll_source: str | None = None
+    camera_roll_uncertainty_deg: float = 0.0  # 95 %
 
     def __post_init__(self):
         if self.frame_time_s is None:
@@ -126,6 +127,13 @@ class Gait:
     @property
     def fps(self) -> float:
         return float((len(self.time_s) - 1) / (self.time_s[-1] - self.time_s[0]))
+
+    @property
+    def vertical_doubt_deg(self) -> float:
+        """How far the camera may put angles to the vertical off: the measured roll's 95 % uncertainty when the
+        picture's verticals gave it, else the ground line's slope (a crooked camera and a belt seen at an angle
+        slope it alike)."""
+        return self.camera_roll_uncertainty_deg if self.camera_roll_source else abs(self.ground_tilt_deg)
 
     @property
     def forward(self) -> int:
@@ -402,7 +410,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,
                 setting, tilt, cleaned, tuple(frame_size), notes=notes,
                 angles=view_angles(xy, the_view.kind, the_view.forward, roll), frame_time_s=frame_time_s,
-                step_period_s=period, camera_roll_deg=roll, camera_roll_source=trusted and trusted.get("source"))
+                step_period_s=period, camera_roll_deg=roll, camera_roll_source=trusted and trusted.get("source"),
+                camera_roll_uncertainty_deg=1.96 * float(trusted["standard_error_deg"]) if trusted else 0.0)
 
 
 def with_contacts(g: Gait, contacts: list[Contact]) -> Gait:

@@ -296,7 +296,7 @@ def test_angles_to_the_vertical_are_unchanged_by_a_camera_held_3_deg_crooked_onc
     from metrics.trunk import trunk_lean
 
     truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
-    measured = {"deg": 3.0, "confident": True, "source": "background verticals"}
+    measured = {"deg": 3.0, "confident": True, "source": "background verticals", "standard_error_deg": 0.1}
     level, crooked = _gait_on_true_landmarks(truth), _gait_on_true_landmarks(truth, 3.0, measured)
     for measure, tolerance in ((trunk_lean, 0.2), (shank_angle_at_contact, 0.2), (overstride_cm, 0.5)):
         a = [measure(level, s) for s in strides_from_contacts(level.contacts)]
@@ -304,8 +304,10 @@ def test_angles_to_the_vertical_are_unchanged_by_a_camera_held_3_deg_crooked_onc
         change = np.array([y - x for x, y in zip(a, b) if x is not None and y is not None])
         assert len(change) >= 20 and np.abs(change).max() < tolerance, (measure.__name__, np.abs(change).max())
     assert crooked.camera_roll_deg == 3.0 and crooked.camera_roll_source == "background verticals"
+    assert crooked.vertical_doubt_deg == pytest.approx(0.196)  # the roll's own uncertainty, not the ground's slope
     doubtful = _gait_on_true_landmarks(truth, 3.0, measured | {"confident": False})
     assert doubtful.camera_roll_deg == 0.0  # an untrusted roll is not applied
+    assert doubtful.vertical_doubt_deg == abs(doubtful.ground_tilt_deg)  # the ground line's slope, as before
 
 
 def test_one_misplaced_knee_cannot_bend_the_fitted_knee_by_much():
