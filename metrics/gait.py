@@ -116,6 +116,9 @@ class Gait:
     angles: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     frame_time_s: np.ndarray | None = None
     step_period_s: float | None = None
+    camera_roll_deg: float = 0.0  # taken out of angles to the vertical (vision/roll.py), when measured confidently
+    camera_roll_source: str | None = None
+    camera_roll_uncertainty_deg: float = 0.0  # 95 %
 
     def __post_init__(self):
         if self.frame_time_s is None:
@@ -124,6 +127,13 @@ class Gait:
     @property
     def fps(self) -> float:
         return float((len(self.time_s) - 1) / (self.time_s[-1] - self.time_s[0]))
+
+    @property
+    def vertical_doubt_deg(self) -> float:
+        """How far the camera may put angles to the vertical off: the measured roll's 95 % uncertainty when the
+        picture's verticals gave it, else the ground line's slope (a crooked camera and a belt seen at an angle
+        slope it alike)."""
+        return self.camera_roll_uncertainty_deg if self.camera_roll_source else abs(self.ground_tilt_deg)
 
     @property
     def forward(self) -> int:
@@ -334,14 +344,15 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
                frame_size: tuple[int, int], view: str | None = "auto",
                treadmill_speed_kmh: float | None = None, height_cm: float | None = None,
                params: EventParams = EventParams(), contacts: list[Contact] | None = None,
-               background_px_s: float | None = None) -> Gait:
+               background_px_s: float | None = None, camera_roll: dict | None = None) -> Gait:
     """Resample onto an even grid if needed, detect the view, clean once, find (or take) the
     contacts, level the ground, fix the scale and compute the per-frame angles.
 
     ``contacts`` given (frames of the clip, e.g. events a person corrected)
     replace detection; on a resampled clip their frames move to the grid by time.
     ``background_px_s`` (the background's image speed, :mod:`vision.camera`) tells a camera
-    following an overground runner from a treadmill.
+    following an overground runner from a treadmill.  ``camera_roll`` (:class:`vision.roll.Roll` as a dict)
+    is taken out of angles to the vertical when it is confident.
     """
     frame_time_s = np.asarray(time_s, float)
     grid = even_grid(frame_time_s)
@@ -394,10 +405,13 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
                                          "agreement": fit.agreement}
     from metrics.joint_angles import view_angles  # here: the angle modules import this one
 
+    trusted = camera_roll if camera_roll and camera_roll.get("confident") else None
+    roll = float(trusted["deg"]) if trusted else 0.0
     return Gait(xy, time_s, visibility, the_view, contacts, strides_from_contacts(contacts, period), scale,
                 setting, tilt, cleaned, tuple(frame_size), notes=notes,
-                angles=view_angles(xy, the_view.kind, the_view.forward), frame_time_s=frame_time_s,
-                step_period_s=period)
+                angles=view_angles(xy, the_view.kind, the_view.forward, roll), frame_time_s=frame_time_s,
+                step_period_s=period, camera_roll_deg=roll, camera_roll_source=trusted and trusted.get("source"),
+                camera_roll_uncertainty_deg=1.96 * float(trusted["standard_error_deg"]) if trusted else 0.0)
 
 
 def with_contacts(g: Gait, contacts: list[Contact]) -> Gait:

@@ -22,16 +22,17 @@ Angles = dict[str, dict[str, np.ndarray]]
 """``{angle: {side: [n] degrees}}``."""
 
 
-def side_view_angles(xy: np.ndarray, forward: int) -> Angles:
-    """Sagittal angles of every frame (trunk lean is the same curve for both sides)."""
+def side_view_angles(xy: np.ndarray, forward: int, roll_deg: float = 0.0) -> Angles:
+    """Sagittal angles of every frame (trunk lean is the same curve for both sides); those from the vertical
+    with the camera's ``roll_deg`` taken out."""
     trunk = lean_from_vertical(midpoint(xy, LEFT_HIP, RIGHT_HIP), midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER),
-                               forward)
+                               forward, roll_deg)
     out: Angles = {k: {} for k in ("knee_flexion", "thigh", "shank", "foot", "trunk_lean")}
     for side in SIDES:
         leg = LEGS[side]
         out["knee_flexion"][side] = knee_flexion(xy, side)
-        out["thigh"][side] = angle_from_vertical(xy[:, leg.hip], xy[:, leg.knee], forward)
-        out["shank"][side] = angle_from_vertical(xy[:, leg.knee], xy[:, leg.ankle], forward)
+        out["thigh"][side] = angle_from_vertical(xy[:, leg.hip], xy[:, leg.knee], forward, roll_deg)
+        out["shank"][side] = angle_from_vertical(xy[:, leg.knee], xy[:, leg.ankle], forward, roll_deg)
         out["foot"][side] = foot_angle(xy, side, forward)
         out["trunk_lean"][side] = trunk
     return out
@@ -45,6 +46,6 @@ def rear_view_angles(xy: np.ndarray) -> Angles:
     }
 
 
-def view_angles(xy: np.ndarray, kind: str, forward: int) -> Angles:
+def view_angles(xy: np.ndarray, kind: str, forward: int, roll_deg: float = 0.0) -> Angles:
     """The angle curves that suit a view (``kind`` "side", "rear" or "front")."""
-    return side_view_angles(xy, forward) if kind == "side" else rear_view_angles(xy)
+    return side_view_angles(xy, forward, roll_deg) if kind == "side" else rear_view_angles(xy)

@@ -97,7 +97,7 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params, contacts=contacts,
-                   background_px_s=track.source.get("background_px_s"))
+                   background_px_s=track.source.get("background_px_s"), camera_roll=track.source.get("camera_roll"))
     if contacts is not None:
         g = on_given_contacts(g)
     return Analysed(g, analysis_of(g, track, excluded))
@@ -115,7 +115,8 @@ def analysis_of(g: Gait, track, excluded: Collection[tuple[str, int]] = ()) -> A
     metrics = distrusted(metrics, quality)  # the table says what the findings go by
     found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
-                                    "step_period_s": g.step_period_s and round(g.step_period_s, 4)}
+                                    "step_period_s": g.step_period_s and round(g.step_period_s, 4),
+                                    "camera_roll_deg": round(g.camera_roll_deg, 2), "camera_roll_source": g.camera_roll_source}
     return Analysis(
         clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
         metrics=metrics, findings=found, not_assessable=not_assessable,

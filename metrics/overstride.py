@@ -6,7 +6,7 @@ import numpy as np
 
 from metrics.analysis import Reference
 from metrics.gait import Gait, StrideTiming
-from metrics.geometry import angle_from_vertical, midpoint
+from metrics.geometry import angle_from_vertical, level, midpoint
 from metrics.legs import LEGS
 from metrics.reference import DINGENEN_2018, SOUZA_2016, VALIDATION, WILLE_2014
 from metrics.spec import Accuracy, MetricSpec, PublishedChange, Rule
@@ -14,9 +14,11 @@ from vision.landmarks import LEFT_HIP, RIGHT_HIP
 
 
 def heel_ahead_of_hip_px(g: Gait, s: StrideTiming) -> float | None:
-    """Horizontal heel-to-mid-hip distance at initial contact, positive = heel ahead."""
+    """Horizontal heel-to-mid-hip distance at initial contact, positive = heel ahead; horizontal is the world's
+    (the camera's roll taken out: the heel lies a leg length below the hip, so 3 deg of roll would move it
+    about 5 cm)."""
     p = g.at(s.contact.initial_contact_s)
-    d = g.forward * (p[LEGS[s.foot].heel, 0] - midpoint(p, LEFT_HIP, RIGHT_HIP)[0])
+    d = g.forward * level(p[LEGS[s.foot].heel] - midpoint(p, LEFT_HIP, RIGHT_HIP), g.camera_roll_deg)[0]
     return float(d) if np.isfinite(d) else None
 
 
@@ -31,7 +33,7 @@ def overstride_pct_leg(g: Gait, s: StrideTiming) -> float | None:
 def shank_angle_at_contact(g: Gait, s: StrideTiming) -> float | None:
     p = g.at(s.contact.initial_contact_s)
     leg = LEGS[s.foot]
-    value = float(angle_from_vertical(p[leg.knee], p[leg.ankle], g.forward))
+    value = float(angle_from_vertical(p[leg.knee], p[leg.ankle], g.forward, g.camera_roll_deg))
     return value if np.isfinite(value) else None
 
 

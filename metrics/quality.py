@@ -81,7 +81,7 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
             "runner_cut_off",
             f"Feet or legs are outside the picture in {100 * out:.0f}% of frames; frame the whole body "
             "with some space below the feet.", "warning"))
-    if abs(g.ground_tilt_deg) > TILT_DEG:
+    if abs(g.ground_tilt_deg) > TILT_DEG and not g.camera_roll_source:  # a measured roll was taken out
         notes.append(QualityNote(
             "camera_tilted",
             f"The line the feet land on slopes by about {abs(g.ground_tilt_deg):.0f} degrees in the picture. "
@@ -89,6 +89,12 @@ def quality_notes(g: Gait, metrics: dict[str, Metric], detected_fraction: float)
             "by up to that much; keep the camera level and square to the runner.",
             "warning" if abs(g.ground_tilt_deg) > 6 else "info",
             ANGLES_FROM_VERTICAL))
+    if g.camera_roll_source and abs(g.camera_roll_deg) >= 1:
+        notes.append(QualityNote(
+            "camera_roll_removed",
+            f"The picture is turned about {abs(g.camera_roll_deg):.1f} degrees "
+            f"{'clockwise' if g.camera_roll_deg > 0 else 'anticlockwise'} (read from the room's upright edges); "
+            "angles are measured from the true vertical.", "info"))
     jitter = _jitter(g)
     if jitter > 0.03:
         notes.append(QualityNote(

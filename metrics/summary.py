@@ -134,7 +134,7 @@ def confidence(g: Gait, spec: MetricSpec, n: int, seen: tuple[float | None, ...]
         else:
             score *= 0.85
             reasons.append(f"the {far} leg is the far one in this side view, partly hidden behind the near leg")
-    if spec.angle_from_vertical and abs(g.ground_tilt_deg) > TILT_DEG:
+    if spec.angle_from_vertical and not g.camera_roll_source and abs(g.ground_tilt_deg) > TILT_DEG:
         score *= 0.85
         reasons.append(f"the ground line slopes {abs(g.ground_tilt_deg):.0f} deg in the picture: a tilted camera "
                        "shifts angles from vertical by up to that")
@@ -305,12 +305,12 @@ def pooled_standard_error(values: np.ndarray, left: np.ndarray, right: np.ndarra
 
 
 def uncertainty(spec: MetricSpec, values: np.ndarray, left: np.ndarray, right: np.ndarray, value: float,
-                fps: float, stride_s: float | None, ground_tilt_deg: float = 0.0, view: str | None = None) -> float:
+                fps: float, stride_s: float | None, vertical_doubt_deg: float = 0.0, view: str | None = None) -> float:
     """95% uncertainty of the clip value: standard error, frame timing, error floor and, for angles to the
-    image's vertical, the slope of the ground line (a tilted camera, or an inclined belt: the picture cannot tell)."""
+    image's vertical, what the camera may put them off by (:attr:`metrics.gait.Gait.vertical_doubt_deg`)."""
     floor = error_floor(spec, view)
     se = pooled_standard_error(values, left, right)
-    tilt = abs(ground_tilt_deg) if spec.angle_from_vertical else 0.0
+    tilt = abs(vertical_doubt_deg) if spec.angle_from_vertical else 0.0
     return combined(Z95 * se, timing_error(spec, value, fps, stride_s), floor, tilt)
 
 
@@ -396,7 +396,7 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec),
                     near=near),
         side_difference=_round(right - left) if both else None,
-        uncertainty=_round(uncertainty(spec, valued, *value_sides, value, g.fps, stride_s, g.ground_tilt_deg,
+        uncertainty=_round(uncertainty(spec, valued, *value_sides, value, g.fps, stride_s, g.vertical_doubt_deg,
                                        g.view.kind)),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,

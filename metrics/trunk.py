@@ -1,4 +1,9 @@
-"""Trunk lean (side view): the mid-hip to mid-shoulder line's angle from vertical."""
+"""Trunk lean (side view): the mid-hip to mid-shoulder line's angle from vertical.
+
+The vertical is the world's: a camera's roll measured from the background's
+verticals (:mod:`vision.roll`, ``Gait.camera_roll_deg``) is taken out, since a
+crooked phone otherwise adds its roll to the lean degree for degree.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ def trunk_lean(g: Gait, s: StrideTiming) -> float | None:
         return None
     xy = g.xy[g.window(s.start_s, s.end_s)]
     lean = lean_from_vertical(midpoint(xy, LEFT_HIP, RIGHT_HIP), midpoint(xy, LEFT_SHOULDER, RIGHT_SHOULDER),
-                              g.forward)
+                              g.forward, g.camera_roll_deg)
     return float(np.nanmean(lean)) if np.isfinite(lean).any() else None
 
 

@@ -34,7 +34,8 @@ def at_true_events(track, truth: dict, view: str) -> tuple[dict[str, float], dic
     """Clip errors and drifts when the events are the true ones: what the measures add beyond event timing."""
     p = truth["params"]
     g = with_contacts(build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
-                                 p["belt_speed_kmh"], 100 * p["height_m"]), true_contacts(truth))
+                                 p["belt_speed_kmh"], 100 * p["height_m"], camera_roll=track.source.get("camera_roll")),
+                      true_contacts(truth))
     metrics, _ = measure(g)
     errors = {name: m.value - truth["metrics"][name]["value"] for name, m in metrics.items()
               if name in truth["metrics"] and m.value is not None}

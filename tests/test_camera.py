@@ -69,6 +69,7 @@ def test_a_track_cached_before_the_background_speed_gets_it_written_back(tmp_pat
     assert first.source["background_px_s"] == pytest.approx(3 * FPS, rel=0.1)
     meta, arrays = read_npz(cached)
     assert meta["source"].pop("background_px_frame") == pytest.approx(3, rel=0.1)
+    assert meta["source"].pop("camera_roll") == first.source["camera_roll"]
     assert meta == before_meta
     assert arrays.keys() == before_arrays.keys()
     for name, values in arrays.items():

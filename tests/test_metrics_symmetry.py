@@ -32,13 +32,17 @@ def test_inserted_leg_swap_is_repaired(real_track):
 
 
 def mirrored(track):
-    """The track of the same clip flipped left-right: x -> width - x, left and right landmarks exchanged."""
+    """The track of the same clip flipped left-right: x -> width - x, left and right landmarks exchanged, and
+    the camera's roll read from the picture turned the other way."""
     width = track.frame_size[0]
     xy = track.image_xy[:, list(MIRROR)].copy()
     xy[..., 0] = width - xy[..., 0]
+    source = dict(track.source)
+    if source.get("camera_roll"):
+        source["camera_roll"] = source["camera_roll"] | {"deg": -source["camera_roll"]["deg"]}
     return dataclasses.replace(track, image_xy=xy, world_xyz=track.world_xyz[:, list(MIRROR)],
                                visibility=track.visibility[:, list(MIRROR)],
-                               presence=track.presence[:, list(MIRROR)])
+                               presence=track.presence[:, list(MIRROR)], source=source)
 
 
 def test_mirrored_clip_gives_the_same_metrics_with_sides_exchanged(real_track, real_analysis):

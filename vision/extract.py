@@ -22,6 +22,7 @@ from vision.camera import background_speed
 from vision.errors import NoRunnerError
 from vision.model import ModelBundle, cache_dir, resolve_model
 from vision.npz import read_npz, write_npz
+from vision.roll import camera_roll
 from vision.track import PoseTrack
 from vision.video import VideoInfo, iter_frames, probe
 
@@ -199,20 +200,34 @@ def track_cache_path(info: VideoInfo, bundle: ModelBundle, sha256: str | None = 
 
 
 def _background(info: VideoInfo, track: PoseTrack, cached: Path | None = None) -> dict:
-    """The background's image speed (:func:`vision.camera.background_speed`), measured once per track: kept
-    per frame in the track's source (a cached track may be read again with another capture rate).
+    """The background's image speed (:func:`vision.camera.background_speed`) and the camera's roll
+    (:func:`vision.roll.camera_roll`), measured once per track: the speed kept per frame in the track's source
+    (a cached track may be read again with another capture rate).
 
-    A track ``cached`` before this speed was measured gets it written into its cache entry, so the
-    clip is not decoded again for it on every read.
+    A track ``cached`` before these were measured gets them written into its cache entry.
     """
-    if "background_px_frame" not in track.source:
+    def per_frame() -> float | None:
         speed = background_speed(info, track.image_xy)
-        track.source["background_px_frame"] = None if speed is None else speed / info.capture_fps
+        return None if speed is None else speed / info.capture_fps
+
+    def roll() -> dict | None:
+        found = camera_roll(info, track.image_xy)
+        return None if found is None else found.to_dict()
+
+    px_frame = _measured_once(track, cached, "background_px_frame", per_frame)
+    return {"background_px_frame": px_frame,
+            "background_px_s": None if px_frame is None else px_frame * info.capture_fps,
+            "camera_roll": _measured_once(track, cached, "camera_roll", roll)}
+
+
+def _measured_once(track: PoseTrack, cached: Path | None, key: str, measure: Callable[[], object]):
+    """``track.source[key]``, measured (``measure()``) if the track does not hold it yet and then written
+    into the track's cache entry ``cached``, so the clip is not decoded again for it on every read."""
+    if key not in track.source:
+        track.source[key] = measure()
         if cached is not None:
-            _add_source_fact(cached, "background_px_frame", track.source["background_px_frame"])
-    per_frame = track.source["background_px_frame"]
-    return {"background_px_frame": per_frame,
-            "background_px_s": None if per_frame is None else per_frame * info.capture_fps}
+            _add_source_fact(cached, key, track.source[key])
+    return track.source[key]
 
 
 def _add_source_fact(cached: Path, key: str, value) -> None:
