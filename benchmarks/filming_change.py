@@ -15,7 +15,8 @@ a trimmed version's scaled back to the whole clip's span) is compared with the
 median over that run's versions; the 90th percentile of these deviations,
 pooled over the clips, is the measure's real-video floor of a change
 (:func:`metrics.trend.filming_floor`): a change's uncertainty takes the larger of
-it and the synthetic runners' error of a change (:func:`metrics.accuracy.change_floor`).  Also printed: the same per clip, left out in turn
+it and the synthetic runners' error of a change (:func:`metrics.accuracy.change_floor`).  Also printed: the
+same per clip, left out in turn
 (leave-one-clip-out: the floor a clip's own findings would get from the other
 clip alone), the near leg's own change (the side-view confirmation), and which
 versions' findings differ from the clip's own (under the floors in force when the

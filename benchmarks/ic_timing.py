@@ -178,7 +178,8 @@ def print_rows(rows: list[dict]) -> None:
               else f"{'-':>8s}")
         speed = "  ".join(f"{r[k]:.2f}" for k in ("speed_pose", "speed_exact") if np.isfinite(r.get(k, np.nan)))
         print(f"{r['name'][:40]:40s} {r['role']:8s} {r['view']:4s} {r['fps']:5.0f}  {_med(r.get('left', [])):>7s} "
-              f"{_med(r.get('right', [])):>7s} {_med(r.get('left_exact', [])):>7s} {_med(r.get('right_exact', [])):>7s} "
+              f"{_med(r.get('right', [])):>7s} {_med(r.get('left_exact', [])):>7s} "
+              f"{_med(r.get('right_exact', [])):>7s} "
               f"{lr}  {speed}")
 
 

@@ -26,8 +26,8 @@ exact landmarks (-25 ms on after_side), so it comes from the runner, not the pos
 synthetic foot reaches the ground at a median 9 % (5-16 % by run) of its swing speed relative to
 it, the labelled feet at 16 % (zzzhushi) and 27 % (mhuang24), and contact is read at 20 %.
 (Which part of the synthetic landing does it is open: landing its heel at half the belt speed
-instead of at belt speed moves the reading by 5 ms, doubling its downward speed at contact by 3 ms.)  A lower threshold fits the synthetic
-runner and loses mhuang24 (0.15: 78 % within 2 frames; 0.1: 44 %).
+instead of at belt speed moves the reading by 5 ms, doubling its downward speed at contact by 3 ms.)
+A lower threshold fits the synthetic runner and loses mhuang24 (0.15: 78 % within 2 frames; 0.1: 44 %).
 
 From behind or in front the belt moves along the camera axis, so the frontal
 detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.

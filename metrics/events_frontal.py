@@ -23,13 +23,13 @@ alternate left/right at plausible step times, bridges a single missed one
 (marked ``interpolated``) and refuses a contact shorter than a quarter step or
 longer than 1.6 steps.
 
-How early or late (``benchmarks/ic_timing.py``, 2026-11-30): on the renderer's exact
-landmarks this reads 55-60 ms before the heel touches (the swinging leg already turns
-back towards the camera before it lands); the pose model's landmarks follow the leg's descent 35-70 ms late from behind, which
-brings the product's reading to -40..+38 ms by run and foot (median about 0).  Timing is in steps, so the same track read at 120, 60 or 30 fps
-gives the same milliseconds.  Both feet are read alike (left and right within 1 ms on
-exact landmarks); on pose tracks the model's left reads earlier than its right on most
-looks (-26 to +21 ms by look; the same when the clip is mirrored), which no constant corrects.
+How early or late (``benchmarks/ic_timing.py``, 2026-11-30): on the renderer's exact landmarks this reads
+55-60 ms before the heel touches (the swinging leg already turns back towards the camera before it lands); the
+pose model's landmarks follow the leg's descent 35-70 ms late from behind, which brings the product's reading
+to -40..+38 ms by run and foot (median about 0). Timing is in steps, so the same track read at 120, 60 or 30
+fps gives the same milliseconds. Both feet are read alike (left and right within 1 ms on exact landmarks); on
+pose tracks the model's left reads earlier than its right on most looks (-26 to +21 ms by look; the same when
+the clip is mirrored), which no constant corrects.
 
 The heel's fall, used alone before, is a poor landing mark on a treadmill
 seen from behind: the pose model's heel lags the foot in swing, and its fastest

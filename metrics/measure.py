@@ -116,7 +116,8 @@ def analysis_of(g: Gait, track, excluded: Collection[tuple[str, int]] = ()) -> A
     found, not_assessable = assess(metrics, per_stride, quality)
     view_dict = g.view.to_dict() | {"setting": g.setting, "ground_tilt_deg": round(g.ground_tilt_deg, 2),
                                     "step_period_s": g.step_period_s and round(g.step_period_s, 4),
-                                    "camera_roll_deg": round(g.camera_roll_deg, 2), "camera_roll_source": g.camera_roll_source}
+                                    "camera_roll_deg": round(g.camera_roll_deg, 2),
+                                    "camera_roll_source": g.camera_roll_source}
     return Analysis(
         clip=dict(track.source), view=view_dict, events=events_of(g), strides=strides_of(g, per_stride),
         metrics=metrics, findings=found, not_assessable=not_assessable,

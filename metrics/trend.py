@@ -11,7 +11,8 @@ zzzhushi_treadmill_side_portrait_30fps, the video and its mirror image,
 2026-11-30: the far leg's hip extension rose +7.6 deg in one and +4.3 deg in
 the other, the near leg's +2.8 (one-sided p 0.18) and +4.9; with toe-offs timed
 on the take-off the near leg read +2.8 and +7.7 (p 0.016), so the near leg
-confirms the change in the mirror image only).  A confirmation, not a second discovery: with half the strides a near leg alone misses real
+confirms the change in the mirror image only).  A confirmation, not a second
+discovery: with half the strides a near leg alone misses real
 drifts (injected overstride drifts on synthetic runners: near legs +3.5 and
 +3.7 cm at p 0.01-0.03, found by both legs together).
 

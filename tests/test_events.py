@@ -251,7 +251,8 @@ def test_both_feet_are_timed_alike(sample):
     "ground at a median 9 % (5-16 % by run) of its swing speed relative to it, so its speed crosses the 20 % that "
     "marks contact 1-2 frames before; at the labelled real contacts the feet are still at 16 % (zzzhushi) and 27 % "
     "(mhuang24).  Landing the synthetic heel at half the belt speed instead of at belt speed moves this by 5 ms, "
-    "doubling its downward speed at contact by 3 ms, so which part of the synthetic landing does it is open.  A lower threshold fits the synthetic runner and loses "
+    "doubling its downward speed at contact by 3 ms, so which part of the synthetic landing does it is open.  "
+    "A lower threshold fits the synthetic runner and loses "
     "mhuang24 60 fps (0.15: 78 % within 2 frames, 0.1: 44 %)"))
 def test_initial_contact_on_exact_landmarks_is_within_half_a_frame():
     import numpy as np

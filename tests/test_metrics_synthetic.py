@@ -475,8 +475,8 @@ LOOK_TARGETS = [
                  marks=_missed("+10.4 deg: the pose model's heel-to-toe line is not rigid with the foot: while "
                                "the foot lies flat it slides toes-down (on the 13 side runners, relative to its "
                                "offset at the true contact, median -1.4 deg at 0.2 of the stance, -7.6 at 0.3, -13 "
-                               "at half); on this runner the right foot's line is 9 and 17 deg toes-down of its contact "
-                               "offset at 0.1 and 0.2 of the stance")),
+                               "at half); on this runner the right foot's line is 9 and 17 deg toes-down of its "
+                               "contact offset at 0.1 and 0.2 of the stance")),
     ("rear-100", "knee_collapse_deg", 3.0, False),  # +0.54
     # -0.37 since the torso's left/right swaps (14 % of frames) are repaired; it read -2.58 with them.  The pose
     # model's hip line still hardly follows the pelvis (gain 0.04 on before_rear): its drift goes unseen.

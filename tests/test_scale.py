@@ -66,7 +66,8 @@ def test_height_scale_errs_only_by_the_runners_own_proportions(exact):
 def _leg(thigh: float, shank: float, knee_deg: float, n: int = 20) -> np.ndarray:
     """Both legs of a side view, hips at the origin, knees bent by ``knee_deg``; the far leg 5 % smaller."""
     xy = np.full((n, 33, 2), np.nan)
-    for (hip, knee, ankle), size in (((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), 0.95), ((RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE), 1.0)):
+    legs = (((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), 0.95), ((RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE), 1.0))
+    for (hip, knee, ankle), size in legs:
         bend = np.radians(knee_deg)
         xy[:, hip] = 0.0
         xy[:, knee] = (0.0, size * thigh)
