@@ -16,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vision.video import VideoInfo, iter_frames
+from vision.video import VideoInfo, sampled_frames
 
 # Frame pairs sampled over the clip; frames are shrunk to this width first (speed, and the
 # same feature scale whatever the resolution); speeds are reported in full-frame pixels.
@@ -27,17 +27,31 @@ WORK_WIDTH = 480
 RUNNER_MARGIN = 0.25
 
 
-def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS) -> float | None:
+def pair_starts(n: int, pairs: int = PAIRS) -> set[int]:
+    """The first frames of the frame pairs sampled over a clip of ``n`` frames (none under 3)."""
+    return set(np.unique(np.linspace(0, n - 2, min(pairs, n - 1)).round().astype(int)).tolist()) if n >= 3 else set()
+
+
+def pair_frames(n: int, pairs: int = PAIRS) -> set[int]:
+    """Every frame :func:`background_speed` reads: each pair's first and second."""
+    firsts = pair_starts(n, pairs)
+    return firsts | {i + 1 for i in firsts}
+
+
+def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS,
+                     grey: dict[int, np.ndarray] | None = None) -> float | None:
     """Median image speed (full-frame px per second of clip time) of the background, the runner's
     box left out; None when too few frames or features were found to judge it.
 
-    ``image_xy`` [n, 33, 2] are the runner's landmarks per decoded frame.
+    ``image_xy`` [n, 33, 2] are the runner's landmarks per decoded frame; ``grey`` the frames of
+    :func:`pair_frames` as :func:`shrunk_grey` gives them, when already decoded (else read here).
     """
     n = len(image_xy)
     if n < 3:
         return None
-    firsts = set(np.unique(np.linspace(0, n - 2, min(pairs, n - 1)).round().astype(int)).tolist())
-    grey = _grey_frames(info, firsts | {i + 1 for i in firsts})
+    firsts = pair_starts(n, pairs)
+    if grey is None:
+        grey = sampled_frames(info, (pair_frames(n, pairs), shrunk_grey))[0]
     scale = min(1.0, WORK_WIDTH / info.width) if info.width else 1.0
     fps = info.capture_fps  # frames per second of clip (capture) time, as the landmarks are timed
     speeds = []
@@ -50,18 +64,12 @@ def background_speed(info: VideoInfo, image_xy: np.ndarray, pairs: int = PAIRS) 
     return float(np.median(speeds)) if len(speeds) >= max(3, len(firsts) // 3) else None
 
 
-def _grey_frames(info: VideoInfo, wanted: set[int]) -> dict[int, np.ndarray]:
-    """The ``wanted`` frames, upright, grey and shrunk to :data:`WORK_WIDTH` (the others are decoded,
-    not converted: :func:`vision.video.iter_frames`)."""
-    out: dict[int, np.ndarray] = {}
-    for index, _, rgb in iter_frames(info, only=wanted):
-        scale = min(1.0, WORK_WIDTH / rgb.shape[1])
-        if scale < 1:
-            rgb = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        out[index] = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        if len(out) == len(wanted):
-            break
-    return out
+def shrunk_grey(_index: int, rgb: np.ndarray) -> np.ndarray:
+    """A frame as :func:`background_speed` reads it: grey, shrunk to :data:`WORK_WIDTH`."""
+    scale = min(1.0, WORK_WIDTH / rgb.shape[1])
+    if scale < 1:
+        rgb = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
 def _background_shift(a: np.ndarray, b: np.ndarray, runner_xy: np.ndarray, min_features: int = 12) -> float | None:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vision.camera import background_speed
+from vision.camera import background_speed, pair_frames, shrunk_grey
 from vision.errors import NoRunnerError
 from vision.model import ModelBundle, cache_dir, resolve_model
 from vision.npz import read_npz, write_npz
-from vision.roll import camera_roll
+from vision.roll import camera_roll, roll_frames, vertical_segments
 from vision.track import PoseTrack
-from vision.video import VideoInfo, iter_frames, probe
+from vision.video import VideoInfo, iter_frames, probe, sampled_frames
 
 if TYPE_CHECKING:
     from vision.parallel import PosePool
@@ -206,12 +206,18 @@ def _background(info: VideoInfo, track: PoseTrack, cached: Path | None = None) -
 
     A track ``cached`` before these were measured gets them written into its cache entry.
     """
+    # One decoding pass for whatever is still to be measured.
+    xy, n = track.image_xy, len(track.image_xy)
+    grey, segments = sampled_frames(
+        info, (pair_frames(n) if "background_px_frame" not in track.source else set(), shrunk_grey),
+        (roll_frames(n) if "camera_roll" not in track.source else set(), lambda i, rgb: vertical_segments(rgb, xy[i])))
+
     def per_frame() -> float | None:
-        speed = background_speed(info, track.image_xy)
+        speed = background_speed(info, xy, grey=grey)
         return None if speed is None else speed / info.capture_fps
 
     def roll() -> dict | None:
-        found = camera_roll(info, track.image_xy)
+        found = camera_roll(info, xy, segments=segments)
         return None if found is None else found.to_dict()
 
     px_frame = _measured_once(track, cached, "background_px_frame", per_frame)

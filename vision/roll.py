@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
-from vision.video import VideoInfo, iter_frames
+from vision.video import VideoInfo, sampled_frames
 
 FRAMES = 5
 WORK_WIDTH = 960
@@ -65,21 +65,24 @@ class Roll:
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
-def camera_roll(info: VideoInfo, image_xy: np.ndarray, frames: int = FRAMES) -> Roll | None:
+def roll_frames(n: int, frames: int = FRAMES) -> set[int]:
+    """The frames :func:`camera_roll` reads of a clip of ``n`` frames, spread over it."""
+    return set(np.unique(np.linspace(0, n - 1, min(frames, n) + 2)[1:-1].round().astype(int)).tolist()) if n else set()
+
+
+def camera_roll(info: VideoInfo, image_xy: np.ndarray, frames: int = FRAMES,
+                segments: dict[int, np.ndarray] | None = None) -> Roll | None:
     """The camera's roll from a few frames of the clip (``image_xy`` [n, 33, 2]: the runner's landmarks per
-    decoded frame, whose box is left out); None when the picture shows too few straight verticals."""
+    decoded frame, whose box is left out); None when the picture shows too few straight verticals.
+    ``segments``: the :func:`vertical_segments` of the :func:`roll_frames`, when already read (else read here)."""
     n = len(image_xy)
     if n == 0:
         return None
-    wanted = set(np.unique(np.linspace(0, n - 1, min(frames, n) + 2)[1:-1].round().astype(int)).tolist())
-    segments = []
-    for index, _, rgb in iter_frames(info, only=wanted):
-        segments.append(vertical_segments(rgb, image_xy[index]))
-        if len(segments) == len(wanted):
-            break
+    if segments is None:
+        segments = sampled_frames(info, (roll_frames(n, frames), lambda i, rgb: vertical_segments(rgb, image_xy[i])))[0]
     if not segments:
         return None
-    return roll_from_segments(np.concatenate(segments), (info.width, info.height))
+    return roll_from_segments(np.concatenate(list(segments.values())), (info.width, info.height))
 
 
 def vertical_segments(rgb: np.ndarray, runner_xy: np.ndarray | None = None) -> np.ndarray:

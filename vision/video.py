@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import cv2
@@ -25,6 +26,8 @@ from vision.errors import (
     TruncatedVideoError,
     UnsupportedCodecError,
 )
+
+T = TypeVar("T")
 
 # Rotation (degrees counter-clockwise, as FFmpeg's display matrix reports it)
 # to the OpenCV rotation that makes the frame upright.
@@ -244,6 +247,24 @@ def iter_frames(info: VideoInfo, only: Container[int] | None = None) -> Iterator
             "(the file is damaged or incomplete)"
         )
 
+
+
+def sampled_frames(info: VideoInfo, *readers: tuple[set[int], Callable[[int, np.ndarray], T]]) -> list[dict[int, T]]:
+    """One decoding pass for several readers of a few frames each: reader ``(frames, prepare)`` gets
+    ``{index: prepare(index, rgb)}`` of its ``frames`` (upright RGB, kept no longer than ``prepare`` needs it),
+    so measuring several things on a few frames decodes the clip once."""
+    wanted = set().union(*(frames for frames, _ in readers))
+    out: list[dict[int, T]] = [{} for _ in readers]
+    if not wanted:  # nothing to read: not a frame decoded
+        return out
+    for index, _, rgb in iter_frames(info, only=wanted):
+        for (frames, prepare), got in zip(readers, out):
+            if index in frames:
+                got[index] = prepare(index, rgb)
+        wanted.discard(index)
+        if not wanted:
+            break
+    return out
 
 def read_frame(info: VideoInfo, index: int) -> np.ndarray:
     """One upright RGB frame by its 0-based index (decodes from the start; for stills)."""
