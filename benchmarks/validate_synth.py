@@ -41,6 +41,7 @@ import argparse
 import json
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -139,9 +140,11 @@ def report_targets(results: list[dict]) -> dict:
     side = [r for r in results if strike_classes(r)]
     stated = {v: [r for r in side if strike_verdict(r) == v] for v in ("right", "wrong", "undecided")}
     holding = sum(strike_pattern(r["truth"][STRIKE]) in stated_strike(r) for r in stated["undecided"])
+    hedged = Counter(strike_class(r["values"][STRIKE], r["uncertainties"][STRIKE]) for r in stated["undecided"])
     print(f"foot-strike class stated within its uncertainty: right {len(stated['right'])}, wrong "
           f"{len(stated['wrong'])}, undecided {len(stated['undecided'])} of {len(side)} side views (the true class "
-          f"among the undecided one's stated classes in {holding})")
+          f"among the stated ones in {holding} of the undecided: "
+          + ", ".join(f"{n} {text!r}" for text, n in hedged.most_common()) + ")")
     for r in stated["right"] + stated["wrong"]:
         value, u = r["values"][STRIKE], r["uncertainties"][STRIKE]
         print(f"  {strike_verdict(r).upper():5s} {r['name']:16s} true {r['truth'][STRIKE]:+.1f} clip {value:+.1f} "
