@@ -71,6 +71,7 @@ def measure_run(run: Run, render: bool = True) -> dict | None:
     change_errors = {name: m.drift["change"] - change for name, m in analysis.metrics.items()
                      if m.drift and (change := true_change(truth, name)) is not None}
     values = {name: m.value for name, m in analysis.metrics.items() if m.value is not None}
+    uncertainties = {name: m.uncertainty for name, m in analysis.metrics.items() if m.uncertainty is not None}
     # As most app users analyse: neither height nor belt speed given (distances in leg lengths).
     unscaled = analyze_track(track)
     errors |= {name: m.value - truth["metrics"][name]["value"] for name, m in unscaled.metrics.items()
@@ -78,6 +79,7 @@ def measure_run(run: Run, render: bool = True) -> dict | None:
     return {"name": run.name, "view": view, "kind": run.kind, "fps": fps, "errors": errors,
             "side_errors": side_errors, "change_errors": change_errors, "events": events, "drifts": drifts,
             "errors_true_events": errors_true, "drifts_true_events": drifts_true, "values": values,
+            "uncertainties": uncertainties,
             "truth": {name: t["value"] for name, t in truth["metrics"].items()},
             "injected": run.drift, "analysed_view": analysis.view["kind"],
             "findings": judge_all(analysis, truth), "findings_unscaled": judge_all(unscaled, truth),
