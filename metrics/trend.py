@@ -150,6 +150,9 @@ def unconfirmed_by_definition(name: str, change: float, drifts: dict[str, dict |
     >>> unconfirmed_by_definition("flight_time_ms", 96.0, {"ground_contact_time_ms": contact | {"significant": True},
     ...                                                    "step_time_ms": step}) is None
     True
+    >>> rising = contact | {"change": 83.0, "significant": True}  # a longer contact cannot make a longer flight
+    >>> unconfirmed_by_definition("flight_time_ms", 96.0, {"ground_contact_time_ms": rising}) is None
+    False
     >>> unconfirmed_by_definition("trunk_lean_deg", 5.0, {}) is None
     True
     """
@@ -160,7 +163,7 @@ def unconfirmed_by_definition(name: str, change: float, drifts: dict[str, dict |
         d = drifts.get(other)
         if d and d["significant"] and np.sign(d["change"]) == sign * np.sign(change):
             return None
-    seen = "; ".join(f"{said}: too few strides" if not (d := drifts.get(other)) else
+    seen = "; ".join(f"{said}: no trend could be judged" if not (d := drifts.get(other)) else
                      f"{said} {d['change']:+.0f} ms over the clip, detectable +/-{d['detectable_change']:.0f} ms"
                      for other, said, _ in parts)
     return (f"the {words(name).lower()} is {what}, and neither shows this change in the matching direction "
