@@ -24,6 +24,11 @@ the synthetic runners' error of a change (:func:`metrics.accuracy.change_floor`)
 With it no version of zzzhushi states its +4.3 to +5.4 deg hip-extension change
 any more: where the near leg confirms it (mirrored, letterboxed), it is within the
 meaningful 2 deg plus +/-3.5-3.7 deg (see tests/test_metrics_symmetry.py).
+
+A change in flight time or duty factor, which are made of the contact, step and
+stride times, is stated only when one of those shows it too
+(:func:`unconfirmed_by_definition`): a run of mistimed initial contacts can move
+the derived measures past every test above while no interval changes detectably.
 """
 
 from __future__ import annotations
