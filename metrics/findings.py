@@ -28,7 +28,7 @@ from metrics.accuracy import unseen_change
 from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
-from metrics.trend import filming_note
+from metrics.trend import filming_note, unconfirmed_by_definition
 
 UNKNOWN_UNCERTAINTY = "too few strides to know its uncertainty on this clip"
 MIN_ASYMMETRY_PCT = 10.0  # a symmetry index below this is not worth a finding, however certain
@@ -279,7 +279,9 @@ class _Assessment:
         # Like a value and its reference band: the change must pass the smallest change that matters (a
         # steady runner's band) by more than this clip's uncertainty of a change.
         u, meaningful = m.change_uncertainty, spec(name).meaningful_change() if spec(name) else 0.0
-        reason = far_leg_only(d) or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
+        drifts = {n: x.drift for n, x in self.metrics.items()}
+        doubt = far_leg_only(d) or unconfirmed_by_definition(name, d["change"], drifts)
+        reason = doubt or unconfident(m) or (UNKNOWN_UNCERTAINTY if u is None else (
             f"the change of {abs(d['change']):.1f} {m.unit} is within the smallest change that matters "
             f"({meaningful:g} {m.unit}) plus this clip's uncertainty of +/-{u:.1f} {m.unit} for a change over the clip"
             f"{filming_note(name, m.unit)}" if abs(d["change"]) - meaningful <= u else None))

@@ -44,6 +44,17 @@ def duty_factor(g: Gait, s: StrideTiming) -> float | None:
     return 100 * s.contact_time_s / s.stride_time_s
 
 
+# The measures computed from two events' times: what each is, and the intervals it is made of (name, words, the
+# sign by which the interval's change moves it): flight = step - contact, duty factor = contact / stride.  A change
+# over the clip in one of these is a change in one of its intervals; where none shows it, it is not stated
+# (metrics.trend.unconfirmed_by_definition).
+DEFINED_BY = {
+    "flight_time_ms": ("the step time minus the contact time",
+                       (("step_time_ms", "step time", 1), ("ground_contact_time_ms", "contact time", -1))),
+    "duty_factor_pct": ("the contact time over the stride time",
+                        (("ground_contact_time_ms", "contact time", 1), ("stride_time_ms", "stride time", -1))),
+}
+
 _MS_FLOOR = Accuracy(10.0, "working value: initial contacts are found within about a frame (README validation)")
 SPECS = [
     MetricSpec("cadence_spm", "steps/min", "Steps per minute of the whole clip: 60 / the step period of the "

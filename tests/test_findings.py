@@ -187,6 +187,88 @@ def test_a_change_within_how_differently_the_same_run_reads_filmed_differently_i
             "differently") in declined[0].reason
 
 
+# side-126-drift (a synthetic CHECKING run whose injected overstride grows): per stride as the pose track reads
+# it, 2026-11-30.  Its last initial contacts are found 75-131 ms late; the true flight time changes +1.8 ms over
+# the clip and the true duty factor -0.5 %.
+LATE_CONTACTS = {
+    "start_s": [0.151, 0.491, 0.82, 1.162, 1.519, 1.832, 2.162, 2.5, 2.838, 3.184, 3.525, 3.872, 4.287, 4.532,
+                4.888, 5.217, 5.568, 5.892, 6.239, 6.567, 7.005, 7.357, 7.738],
+    "ground_contact_time_ms": [287.7, 298.3, 297.1, 298.2, 254.8, 287.6, 279.0, 282.0, 280.0, 289.5, 281.9, 265.4,
+                               204.4, 249.6, 254.8, 260.2, 233.6, 278.3, 267.0, 288.8, 199.2, 133.1, 104.7],
+    "flight_time_ms": [52.6, 30.7, 44.9, 58.5, 58.0, 43.3, 58.7, 56.3, 65.8, 51.5, 65.0, 149.4, 40.8, 105.9, 74.6,
+                       91.2, 89.7, 69.4, 60.6, 149.9, 151.8, 248.3, None],
+    "duty_factor_pct": [43.0, 44.5, 42.5, 44.5, 39.6, 43.0, 41.3, 41.2, 40.8, 42.1, 37.0, 40.2, 34.0, 36.4, 37.4,
+                        38.6, 34.8, 41.2, 34.8, 36.6, 27.2, None, None],
+    "step_time_ms": [340.3, 329.0, 342.0, 356.7, 312.8, 330.9, 337.7, 338.2, 345.8, 341.0, 346.9, 414.8, 245.2,
+                     355.5, 329.4, 351.4, 323.3, 347.7, 327.5, 438.6, 351.1, 381.5, None],
+    "stride_time_ms": [669.4, 671.0, 698.7, 669.5, 643.6, 668.6, 675.9, 684.0, 686.8, 687.8, 761.6, 660.0, 600.8,
+                       684.9, 680.8, 674.7, 671.0, 675.3, 766.2, 789.7, 732.5, None, None],
+}
+# Its clip values and uncertainties of a change over the clip (value, change uncertainty).
+LATE_CLIP = {"ground_contact_time_ms": (278.3, 81.7), "flight_time_ms": (62.8, 63.6), "duty_factor_pct": (40.2, 5.2),
+             "step_time_ms": (341.5, 38.2), "stride_time_ms": (675.9, 77.2)}
+
+
+def timing(per_stride: dict[str, list], clip: dict[str, tuple[float, float]], end_s: float) -> dict[str, Metric]:
+    """The timing measures of a side view (near leg: right) with their drifts over a clip from 0 to ``end_s``."""
+    from metrics.registry import spec
+    from metrics.trend import drift, min_drift
+
+    start = np.array(per_stride["start_s"])
+    feet = np.resize(["left", "right"], len(start))
+    out = {}
+    for name, (value, change_u) in clip.items():
+        have = np.array([v is not None for v in per_stride[name]])
+        values = np.array([v for v in per_stride[name] if v is not None], float)
+        d = drift(start[have], values, 0.0, end_s, feet[have], min_change=min_drift(spec(name)), near="right")
+        unit = "%" if name == "duty_factor_pct" else "ms"
+        out[name] = metric(name, value, 10.0, unit=unit, drift=d, change_uncertainty=change_u, near_side="right")
+    return out
+
+
+def test_a_flight_time_or_duty_factor_change_no_interval_that_makes_it_shows_is_not_assessable_and_says_why():
+    """Flight time (step - contact) and duty factor (contact / stride) changing while neither the contact time nor
+    the step or stride time does is what a run of mistimed initial contacts makes: mixing several events' errors,
+    the derived measures lose the persistence that widens the contact time's interval.  side-126-drift read flight
+    time +96 ms and duty factor -11.8 % over the clip as significant (true +1.8 ms, -0.5 %); its contact time's
+    -83 ms stayed within its detectable +/-133 ms (+/-132 from the per-stride values rounded as here)."""
+    metrics = timing(LATE_CONTACTS, LATE_CLIP, 7.983)
+    assert metrics["flight_time_ms"].drift["significant"] and metrics["duty_factor_pct"].drift["significant"]
+    assert not metrics["ground_contact_time_ms"].drift["significant"]
+    found, declined = assess(metrics, LATE_CONTACTS)
+    assert not found
+    why = {n.id: n.reason for n in declined}
+    assert set(why) == {"flight_time_ms_drift", "duty_factor_pct_drift"}
+    assert why["flight_time_ms_drift"].startswith(
+        "the flight time is the step time minus the contact time, and neither shows this change in the matching "
+        "direction (step time +21 ms over the clip, detectable +/-49 ms; contact time -83 ms over the clip, "
+        "detectable +/-132 ms)")
+    assert why["duty_factor_pct_drift"].startswith("the duty factor is the contact time over the stride time")
+    assert all(w.endswith("so the change may come from mistimed initial contacts or toe-offs rather than from the "
+                          "runner") for w in why.values())
+
+
+def test_a_real_contact_time_change_at_a_steady_step_rate_is_stated_in_contact_flight_and_duty_factor():
+    """The same check passes a true change: contact time growing 240 -> 300 ms over 24 steps at a steady 340 ms step
+    (events 8 ms apart from a frame's timing) is stated as a contact time, a flight time and a duty factor change."""
+    rng = np.random.default_rng(0)
+    n, step = 24, 0.34
+    initial_contact = 0.2 + step * np.arange(n) + rng.normal(0, 0.008, n)
+    toe_off = 0.2 + step * np.arange(n) + np.linspace(0.24, 0.30, n) + rng.normal(0, 0.008, n)
+    ic, to = initial_contact, toe_off
+    per_stride = {"start_s": list(ic[:-2]),
+                  "ground_contact_time_ms": list(1000 * (to - ic)[:-2]),
+                  "flight_time_ms": list(1000 * (ic[1:] - to[:-1])[:-1]),
+                  "duty_factor_pct": list(100 * ((to - ic)[:-2] / (ic[2:] - ic[:-2]))),
+                  "step_time_ms": list(1000 * (ic[1:] - ic[:-1])[:-1]),
+                  "stride_time_ms": list(1000 * (ic[2:] - ic[:-2]))}
+    clip = {"ground_contact_time_ms": (270.0, 15.0), "flight_time_ms": (70.0, 15.0), "duty_factor_pct": (40.0, 2.0),
+            "step_time_ms": (340.0, 15.0), "stride_time_ms": (680.0, 15.0)}
+    found, declined = assess(timing(per_stride, clip, 8.4), per_stride)
+    assert ids(found) == {"ground_contact_time_ms_drift", "flight_time_ms_drift", "duty_factor_pct_drift"}
+    assert not declined
+
+
 # --- the whole metrics layer on the synthetic runners' true landmarks ------------------------------------------
 
 
