@@ -174,8 +174,9 @@ def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, .
         return np.nanquantile(frames, quantiles, axis=1)
 
 
-def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:
-    """[n, 33, 2] velocity in px/s: Savitzky-Golay derivative over ``window_s``.
+def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1, min_frames: int = 5) -> np.ndarray:
+    """[n, ...] velocity in px/s of positions ``xy`` ([n, ..., 2]): Savitzky-Golay derivative over
+    ``window_s``, and over at least ``min_frames`` frames (odd, 3 or more).
 
     Where a landmark is missing (the runner out of frame longer than cleaning
     bridges) its velocity is missing too; the filter runs over the gaps
@@ -183,7 +184,7 @@ def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarr
     """
     missing = ~np.isfinite(xy)
     filled = _fill_linear(xy) if missing.any() else xy
-    win = max(5, int(round(window_s * fps)) | 1)
+    win = max(min_frames, int(round(window_s * fps)) | 1)
     if len(xy) <= win:
         vel = np.gradient(filled, axis=0) * fps if len(xy) > 1 else np.zeros_like(filled)
     else:
@@ -250,7 +251,7 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
-    toe = {foot: toe_speed(velocity, foot, ground[foot]) for foot in FOOT_POINTS}
+    toe = {foot: toe_speed(take_off_velocity(xy, fps, params), foot, ground[foot]) for foot in FOOT_POINTS}
 
     def taking_off(c: Contact, last: int | None = None) -> Contact:
         """``c`` with its toe-off timed on the toe's take-off after frame ``last`` (default: where its
@@ -405,6 +406,20 @@ def _speed_contacts(foot: str, relative: np.ndarray, time_s: np.ndarray, fps: fl
         to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
         contacts.append(Contact(foot, ic, to, first, last, start > 0 and stop < len(on)))
     return contacts
+
+
+def take_off_velocity(xy: np.ndarray, fps: float, params: EventParams) -> np.ndarray:
+    """[n, 33, 2] velocity (px/s) of the two toes (other landmarks 0) for timing the take-off.
+
+    Over the detector's window in time (a step's share), with no floor of 5 frames: at 30 fps that
+    floor made the window 0.17 s instead of 0.1 s and, as a derivative window spreads a take-off
+    backwards by up to half its width, read the toe-off 14 ms earlier than at 60 or 120 fps
+    (renderer's exact landmarks, ``benchmarks/ic_timing.py --event toe_off``).
+    """
+    toes = [toe for _, toe in FOOT_POINTS.values()]
+    velocity = np.zeros(xy.shape, float)
+    velocity[:, toes] = foot_velocity(xy[:, toes], fps, params.velocity_window_s, min_frames=3)
+    return velocity
 
 
 def toe_speed(velocity: np.ndarray, foot: str, ground: np.ndarray) -> np.ndarray:

@@ -201,7 +201,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     bounds it in time), never later than the take-off."""
     import numpy as np
 
-    from metrics.events import EventParams, foot_velocity, take_off_time
+    from metrics.events import EventParams, take_off_time, take_off_velocity
     from vision.landmarks import LEFT_FOOT_INDEX
 
     step, truth = 0.35, 0.6
@@ -211,7 +211,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     xy = np.zeros((len(t), 33, 2))
     xy[:, LEFT_FOOT_INDEX, 0] = x
     params = EventParams().for_step(step)
-    speed = np.abs(foot_velocity(xy, fps, params.velocity_window_s)[:, LEFT_FOOT_INDEX, 0])
+    speed = np.abs(take_off_velocity(xy, fps, params)[:, LEFT_FOOT_INDEX, 0])
     found = take_off_time(speed, t, int(0.35 * fps), int(0.5 * fps), step, params)
     assert -max(1.5 / fps, 0.03) <= found - truth <= 0
 
