@@ -31,12 +31,13 @@ A lower threshold fits the synthetic runner and loses mhuang24 (0.15: 78 % withi
 
 Toe-off, the same way (``benchmarks/ic_timing.py --event toe_off``, 2026-11-30): on the TUNING clips the
 near foot reads +16 ms (zzzhushi) and +1 ms (mhuang24) from the labels' mid-points, the far foot +56 and +29 ms
-(within the far foot's label uncertainty, -1/+2 frames).  On the renderer's exact landmarks it is 23-29 ms
-early at 30, 60 and 120 fps alike (the take-off's window has no 5-frame floor, :func:`take_off_velocity`):
-the synthetic toe's speed jumps at take-off, which a derivative window spreads backwards; a real toe
-accelerates from rest.  On the synthetic pose tracks a median -12 to -15 ms at 60 fps, about 0 at 120 fps,
--40 to -48 ms at 30 fps: the model's toe rises with the heel before the toe leaves (the far foot most,
--38 to -53 ms on two looks), and the belt speed read from its feet is 60-89 % of the true image speed.
+(within the far foot's label uncertainty, -1/+2 frames).  On the renderer's exact landmarks it is 20-30 ms
+early by run, at 30, 60 and 120 fps alike (the take-off's window has no 5-frame floor,
+:func:`take_off_velocity`): the synthetic toe's speed jumps at take-off, which a derivative window spreads
+backwards; a real toe accelerates from rest.  On the synthetic pose tracks a median -12 to -15 ms at 60 fps,
+about 0 at 120 fps, -40 to -48 ms at 30 fps: the model's toe rises with the heel before the toe leaves (the far
+foot most, -38 to -53 ms on two looks), the near toe can stall in the image in late stance while the belt
+carries the foot on, and the belt speed read from the feet is 60-89 % of the true image speed.
 
 From behind or in front the belt moves along the camera axis, so the frontal
 detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.

@@ -297,7 +297,7 @@ def test_side_toe_off_timing_does_not_depend_on_the_frame_rate():
 
 @pytest.mark.xfail(strict=True, reason=(
     "measured 2026-11-30: -25.7 / -27.1 ms (left / right; 1.6 frames early at 60 fps) on side-106's exact "
-    "landmarks, -23 to -30 ms over the varied-look side runners at every frame rate (benchmarks/ic_timing.py "
+    "landmarks, -20 to -30 ms over the varied-look side runners at every frame rate (benchmarks/ic_timing.py "
     "--event toe_off).  The synthetic toe's speed jumps at take-off (from the belt's to ~700 px/s within a frame; "
     "a real toe accelerates from rest), and the take-off's 0.1 s derivative window spreads a jump backwards by "
     "up to half its width.  The labelled real near feet read on time with the same window (zzzhushi +2 ms, "
