@@ -1,4 +1,4 @@
-"""Signed initial-contact timing (ms) per view, frame rate and foot, and where a bias comes from.
+"""Signed initial-contact or toe-off timing (ms) per view, frame rate and foot, and where a bias comes from.
 
 Issue #9/#10: knee flexion at contact and overstride are sampled at the detected
 initial contact, so a bias in its timing is a bias in those measures.  An
@@ -11,18 +11,20 @@ SIGNED error in milliseconds (detected - true, sub-frame times) and splits it:
   detector's own definition against the truth's; ``pose - exact`` is what the pose model adds.
   Side views also print the foot's speed relative to the ground at the true contact, as a
   fraction of its swing speed (what :func:`metrics.events.contact_mask` thresholds at 0.2).
-* real labelled clips (``benchmarks/validate.py``'s TUNING and CHECKING clips): a label is
-  the first frame in contact, so the true instant lies between that frame and the one before;
+* real labelled clips (``benchmarks/validate.py``'s TUNING and CHECKING clips): an initial-contact
+  label is the first frame in contact, so the true instant lies between that frame and the one before;
+  a toe-off label is the last frame in contact, so it lies between that frame and the one after;
   the error is taken from the middle of that interval (a perfect detector scores 0 on average), in
   video time (lab_slowed is slow motion of unknown factor, about 100 frames a step).
   The hato72 marks follow one foot without saying which: both feet are tried.
 * ``--decimate``: each 120 fps run's pose track read at 60 and 30 fps as well (every 2nd / 4th
   frame), the same runner and look: whether a bias belongs to the frame rate or to the run.
+* ``--event toe_off``: the same for toe-off (the detected contacts seen whole, their sub-frame toe-off).
 
 None of the synthetic runners tuned anything; the plain looks and the real TUNING clips are
 where a constant may be set, the drift/asymmetric runs and the real CHECKING clips judge it.
 
-    python benchmarks/ic_timing.py [--looks 8] [--drift 3] [--asym 2] [--no-real] [--decimate]
+    python benchmarks/ic_timing.py [--event toe_off] [--looks 8] [--drift 3] [--asym 2] [--no-real] [--decimate]
 """
 
 from __future__ import annotations
@@ -67,16 +69,20 @@ def signed_errors_ms(found: list[float], true: list[float], match_s: float = MAT
     return out
 
 
-def exact_landmarks(run_name: str, fps: float) -> tuple[np.ndarray, np.ndarray, dict[str, list[float]]]:
-    """(xy, time_s, true initial contacts per foot) of a :func:`synth.runs.runs` runner's exact projected
+def exact_landmarks(run_name: str, fps: float, kind: str = "initial_contact"
+                    ) -> tuple[np.ndarray, np.ndarray, dict[str, list[float]]]:
+    """(xy, time_s, true events of ``kind`` per foot) of a :func:`synth.runs.runs` runner's exact projected
     landmarks at ``fps``, from its kinematic model: no rendering, no pose model, about a second."""
     run = next(r for r in runs(n_looks=8, n_drift=3, n_asymmetric=2) if r.name == run_name)
     model = RunnerModel(run.params, run.settings.duration_s, seed=run.settings.seed)
     t = np.arange(int(round(model.duration_s * fps))) / fps
-    true = {foot: [e["time_s_exact"] for e in events(model, fps)
-                   if e["kind"] == "initial_contact" and e["foot"] == foot and e["frame"] > 0]
-            for foot in ("left", "right")}
+    true = {foot: true_times(events(model, fps), foot, kind) for foot in ("left", "right")}
     return image_landmarks(model, Renderer(model, run.settings).camera, t), t, true
+
+
+def true_times(truth_events: list[dict], foot: str, kind: str = "initial_contact") -> list[float]:
+    """Exact times of a synthetic clip's true events of ``kind`` and ``foot`` (those after its first frame)."""
+    return [e["time_s_exact"] for e in truth_events if e["kind"] == kind and e["foot"] == foot and e["frame"] > 0]
 
 
 def detector_contacts(xy: np.ndarray, time_s: np.ndarray, view: str) -> list[Contact]:
@@ -93,6 +99,14 @@ def ic_times(contacts: list[Contact], foot: str) -> list[float]:
             and c.initial_contact_frame > 0]
 
 
+def event_times(contacts: list[Contact], foot: str, kind: str = "initial_contact") -> list[float]:
+    """Detected sub-frame times of ``kind``: initial contacts as :func:`ic_times`, toe-offs of the contacts
+    seen whole (as the product reports them)."""
+    if kind == "initial_contact":
+        return ic_times(contacts, foot)
+    return [c.toe_off_s for c in contacts if c.foot == foot and c.source == "detected" and c.complete]
+
+
 def speed_at(xy: np.ndarray, time_s: np.ndarray, instants: dict[str, list[float]]) -> float:
     """Median speed of the foot relative to the ground at ``instants`` (per foot), in units of its swing
     speed, as :func:`metrics.events.contact_mask` reads it (side view)."""
@@ -106,7 +120,7 @@ def speed_at(xy: np.ndarray, time_s: np.ndarray, instants: dict[str, list[float]
     return float(np.nanmedian(values)) if values else float("nan")
 
 
-def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[dict]:
+def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool, kind: str = "initial_contact") -> list[dict]:
     rows = []
     for run in runs(looks, drift, asym):
         if not (default_dir() / f"{key(run.params, run.settings)}.mp4").is_file():
@@ -114,8 +128,7 @@ def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[di
         clip, truth = rendered(run.params, run.settings)
         p, view, fps = truth["params"], run.settings.view, run.settings.fps
         track = pose_track(clip)
-        true = {foot: [e["time_s_exact"] for e in truth["events"] if e["kind"] == "initial_contact"
-                       and e["foot"] == foot and e["frame"] > 0] for foot in ("left", "right")}
+        true = {foot: true_times(truth["events"], foot, kind) for foot in ("left", "right")}
         exact_xy = np.array(truth["landmarks"]["image_xy_px"], float)
         exact_t = np.arange(len(exact_xy)) / fps
         exact = detector_contacts(exact_xy, exact_t, view)
@@ -125,9 +138,9 @@ def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[di
             row = {"name": run.name, "role": "tuning" if run.kind == "look" else "checking", "view": view,
                    "fps": fps / k, "decimated": k > 1, "synthetic": True}
             for foot in ("left", "right"):
-                row[foot] = signed_errors_ms(ic_times(g.contacts, foot), true[foot])
-                row[foot + "_exact"] = signed_errors_ms(ic_times(exact, foot), true[foot]) if k == 1 else []
-            if view == "side" and k == 1:
+                row[foot] = signed_errors_ms(event_times(g.contacts, foot, kind), true[foot])
+                row[foot + "_exact"] = signed_errors_ms(event_times(exact, foot, kind), true[foot]) if k == 1 else []
+            if view == "side" and k == 1 and kind == "initial_contact":
                 row["speed_pose"] = speed_at(clean(track.image_xy, track.time_s, view="side").xy,
                                              np.asarray(track.time_s), true)
                 row["speed_exact"] = speed_at(exact_xy, exact_t, true)
@@ -135,7 +148,7 @@ def synthetic_rows(looks: int, drift: int, asym: int, decimate: bool) -> list[di
     return rows
 
 
-def real_rows() -> list[dict]:
+def real_rows(kind: str = "initial_contact") -> list[dict]:
     from validate import match_tolerance, real_clips
 
     rows = []
@@ -145,20 +158,22 @@ def real_rows() -> list[dict]:
         g = build_gait(track.image_xy, t, track.visibility, tuple(track.frame_size))
         match_s = match_tolerance(item.events, item.one_foot) / track.fps
         labels = defaultdict(list)
-        for e in item.events:
-            if e.kind == "initial_contact" and e.frame > 0:
+        for e in item.events:  # the middle of the frame interval the labelled instant lies in
+            if e.kind == kind and kind == "initial_contact" and e.frame > 0:
                 labels[e.foot].append((t[e.frame - 1] + t[e.frame]) / 2)
+            elif e.kind == kind and kind == "toe_off" and e.frame + 1 < len(t):
+                labels[e.foot].append((t[e.frame] + t[e.frame + 1]) / 2)
         row = {"name": item.clip.stem, "role": item.role.lower(), "view": "side", "fps": track.fps, "decimated": False,
                "synthetic": False}
         for foot, true in labels.items():
             if foot == "either":  # one foot, unnamed: the detected foot that matches more marks
-                row["left"] = max((signed_errors_ms(ic_times(g.contacts, f), true, match_s) for f in ("left", "right")),
-                                  key=len)
+                row["left"] = max((signed_errors_ms(event_times(g.contacts, f, kind), true, match_s)
+                                   for f in ("left", "right")), key=len)
                 row["right"] = []
             else:
-                row[foot] = signed_errors_ms(ic_times(g.contacts, foot), true, match_s)
+                row[foot] = signed_errors_ms(event_times(g.contacts, foot, kind), true, match_s)
         row["speed_pose"] = speed_at(g.xy, t, {f: v for f, v in labels.items() if f != "either"}) \
-            if "either" not in labels else float("nan")
+            if "either" not in labels and kind == "initial_contact" else float("nan")
         rows.append(row)
     return rows
 
@@ -167,10 +182,11 @@ def _med(x: list[float]) -> str:
     return f"{np.median(x):+6.1f}" if len(x) else "     -"
 
 
-def print_rows(rows: list[dict]) -> None:
-    """One line per run or clip: median signed IC error (ms) per foot on the pose track and on exact landmarks,
-    left minus right, and the foot's speed relative to the ground at the true contact (fraction of swing speed)."""
-    print("median signed initial-contact error, ms (detected - true; negative = early)")
+def print_rows(rows: list[dict], kind: str = "initial_contact") -> None:
+    """One line per run or clip: median signed error (ms) per foot on the pose track and on exact landmarks,
+    left minus right, and (initial contact) the foot's speed relative to the ground at the true contact
+    (fraction of swing speed)."""
+    print(f"median signed {kind.replace('_', '-')} error, ms (detected - true; negative = early)")
     print(f"{'run':40s} {'role':8s} {'view':4s} {'fps':>5s}  {'L pose':>7s} {'R pose':>7s} {'L exact':>7s} "
           f"{'R exact':>7s} {'L-R pose':>8s}  speed at contact pose / exact")
     for r in rows:
@@ -207,11 +223,12 @@ def main() -> int:
     ap.add_argument("--asym", type=int, default=2)
     ap.add_argument("--no-real", action="store_true", help="skip the labelled real clips")
     ap.add_argument("--decimate", action="store_true", help="also read each 120 fps run at 60 and 30 fps")
+    ap.add_argument("--event", choices=("initial_contact", "toe_off"), default="initial_contact")
     args = ap.parse_args()
-    rows = synthetic_rows(args.looks, args.drift, args.asym, args.decimate)
+    rows = synthetic_rows(args.looks, args.drift, args.asym, args.decimate, args.event)
     if not args.no_real:
-        rows += real_rows()
-    print_rows(rows)
+        rows += real_rows(args.event)
+    print_rows(rows, args.event)
     print_pooled(rows)
     return 0
 

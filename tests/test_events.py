@@ -201,7 +201,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     bounds it in time), never later than the take-off."""
     import numpy as np
 
-    from metrics.events import EventParams, foot_velocity, take_off_time
+    from metrics.events import EventParams, take_off_time, take_off_velocity
     from vision.landmarks import LEFT_FOOT_INDEX
 
     step, truth = 0.35, 0.6
@@ -211,7 +211,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     xy = np.zeros((len(t), 33, 2))
     xy[:, LEFT_FOOT_INDEX, 0] = x
     params = EventParams().for_step(step)
-    speed = np.abs(foot_velocity(xy, fps, params.velocity_window_s)[:, LEFT_FOOT_INDEX, 0])
+    speed = np.abs(take_off_velocity(xy, fps, params)[:, LEFT_FOOT_INDEX, 0])
     found = take_off_time(speed, t, int(0.35 * fps), int(0.5 * fps), step, params)
     assert -max(1.5 / fps, 0.03) <= found - truth <= 0
 
@@ -277,3 +277,38 @@ def test_side_initial_contact_timing_does_not_depend_on_the_frame_rate():
     medians = [np.median(signed_errors_ms(ic_times(detector_contacts(xy[::k], t[::k], "side"), "left"), true["left"]))
                for k in (1, 2, 4)]
     assert max(medians) - min(medians) <= 3.0
+
+
+def test_side_toe_off_timing_does_not_depend_on_the_frame_rate():
+    """A runner's exact landmarks read at 120, 60 and 30 fps: the same signed toe-off error in milliseconds,
+    within 5 ms, per foot.  Measured 2026-11-30 (side-106, left / right): 120 fps -22.9 / -23.3, 60 fps
+    -25.7 / -27.1, 30 fps -25.0 / -23.2 ms; with the 5-frame floor on the take-off's derivative window
+    30 fps read -35.7 / -40.0 ms."""
+    import numpy as np
+
+    from benchmarks.ic_timing import detector_contacts, event_times, exact_landmarks, signed_errors_ms
+
+    xy, t, true = exact_landmarks("side-106", 120.0, "toe_off")
+    for foot in ("left", "right"):
+        medians = [np.median(signed_errors_ms(event_times(detector_contacts(xy[::k], t[::k], "side"), foot, "toe_off"),
+                                              true[foot])) for k in (1, 2, 4)]
+        assert max(medians) - min(medians) <= 5.0, medians
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: -25.7 / -27.1 ms (left / right; 1.6 frames early at 60 fps) on side-106's exact "
+    "landmarks, -20 to -30 ms over the varied-look side runners at every frame rate (benchmarks/ic_timing.py "
+    "--event toe_off).  The synthetic toe's speed jumps at take-off (from the belt's to ~700 px/s within a frame; "
+    "a real toe accelerates from rest), and the take-off's 0.1 s derivative window spreads a jump backwards by "
+    "up to half its width.  The labelled real near feet read on time with the same window (zzzhushi +2 ms, "
+    "mhuang24 +1 ms), so a shorter window or a later level fits the synthetic runner and loses the real clips "
+    "(0.05 s window: mhuang24 60 fps far / near foot 78 / 88 % within 2 frames of the labels, against 100 / 100 %)"))
+def test_side_toe_off_on_exact_landmarks_is_within_half_a_frame():
+    import numpy as np
+
+    from benchmarks.ic_timing import detector_contacts, event_times, exact_landmarks, signed_errors_ms
+
+    xy, t, true = exact_landmarks("side-106", 60.0, "toe_off")
+    found = detector_contacts(xy, t, "side")
+    assert all(abs(np.median(signed_errors_ms(event_times(found, f, "toe_off"), true[f]))) <= 1000 / 60 / 2
+               for f in ("left", "right"))
