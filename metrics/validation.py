@@ -114,12 +114,25 @@ def author_marked_events(path: str | Path, clip: str) -> list[GaitEvent]:
 
 
 def labelled_contact_time_ms(events: list[GaitEvent]) -> float:
-    """Median toe-off minus initial contact (ms) of labelled stances, each IC paired with the
-    next toe-off of the same foot."""
+    """Median ground contact time (ms) of labelled stances, each IC paired with the next toe-off of the same foot.
+
+    The labels mark frames (LABELS.md): initial contact the first frame in contact, toe-off the last, so the
+    contact began half a frame before its IC frame on average and ended half a frame after its TO frame: one
+    frame period is added to the labelled frames' difference (t_TO - t_IC alone is a frame short, 33 ms at 30 fps).
+
+    >>> labels = [GaitEvent("left", "initial_contact", 10, 10 / 30), GaitEvent("left", "toe_off", 16, 16 / 30)]
+    >>> round(labelled_contact_time_ms(labels), 1)
+    233.3
+    """
+    frames = np.array([e.frame for e in events], float)
+    seconds = np.array([e.time_s for e in events], float)
+    order = np.argsort(frames)
+    steps = np.diff(frames[order])
+    period = float(np.median(np.diff(seconds[order])[steps > 0] / steps[steps > 0]))
     times = []
     for ic in (e for e in events if e.kind == "initial_contact"):
         to = min((e.time_s for e in events if e.kind == "toe_off" and e.foot == ic.foot and e.time_s > ic.time_s),
                  default=None)
         if to is not None:
-            times.append(1000 * (to - ic.time_s))
+            times.append(1000 * (to - ic.time_s + period))
     return float(np.median(times))
