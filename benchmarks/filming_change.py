@@ -28,7 +28,9 @@ the file): each version's value against the median over that run's versions, the
 value (:func:`metrics.accuracy.value_floor`), which a value's uncertainty, and so
 a band finding, takes in (:func:`metrics.accuracy.error_floor`).  Printed beside it:
 leave-one-clip-out, and the near leg's own value (which a side view's band
-finding must also clear).
+finding must also clear).  The measures in cm need a scale: each version is also
+analysed given a runner of :data:`NOMINAL_HEIGHT_CM` (the clips' runners' heights
+are not known; such a floor scales with the height), for the values only a scale gives.
 
 Clips used (both TUNING clips of the event detector): zzzhushi_treadmill_side_portrait_30fps,
 mhuang24_treadmill_side_portrait_60fps.  ``--write`` stores the figures in
@@ -60,6 +62,7 @@ from vision.extract import pose_track  # noqa: E402
 
 CLIPS = ("zzzhushi_treadmill_side_portrait_30fps.mp4", "mhuang24_treadmill_side_portrait_60fps.mp4")
 PERCENTILE = 90
+NOMINAL_HEIGHT_CM = 175.0  # the scale given for the measures in cm (overstride_cm, vertical_oscillation_cm)
 
 
 Versions = dict[str, dict[str, dict[str, float | None]]]
@@ -73,8 +76,8 @@ def banded(name: str) -> bool:
 
 def changes(clip: str) -> tuple[Versions, Versions, dict[str, list[str]]]:
     """``{version: {measure: {"change", "near_change"}}}`` of one real clip and its transformed versions,
-    ``{version: {measure: {"value", "near_value"}}}`` of its measures with a band, and each version's findings
-    (under the floors in force when the run started)."""
+    ``{version: {measure: {"value", "near_value"}}}`` of its measures with a band (those only a scale gives with
+    :data:`NOMINAL_HEIGHT_CM`), and each version's findings (under the floors in force when the run started)."""
     src = INCOMING / clip
     out, values, findings, own_span, own_fps = {}, {}, {}, None, None
     for name in ("original", *TRANSFORMS):
@@ -90,8 +93,9 @@ def changes(clip: str) -> tuple[Versions, Versions, dict[str, list[str]]]:
         out[name] = {m: {"change": x.drift["change"] * scale,
                          "near_change": None if x.drift.get("near_change") is None else x.drift["near_change"] * scale}
                      for m, x in analysis.metrics.items() if x.drift}
+        scaled = analyze_track(track, height_cm=NOMINAL_HEIGHT_CM).metrics
         values[name] = {m: {"value": x.value, "near_value": {"left": x.left, "right": x.right}.get(x.near_side)}
-                        for m, x in analysis.metrics.items() if x.value is not None and banded(m)}
+                        for m, x in (scaled | analysis.metrics).items() if x.value is not None and banded(m)}
         findings[name] = sorted(f.id for f in analysis.findings)
     return out, values, findings
 
@@ -156,7 +160,7 @@ def main() -> None:
         FILMING_PATH.write_text(json.dumps({
             "date": date.today().isoformat(), "commit": commit, "clips": [stem(c) for c in CLIPS],
             "versions": ["original", *TRANSFORMS], "percentile": PERCENTILE, "measures": table,
-            "values": value_table}, indent=1, sort_keys=True) + "\n")
+            "values": value_table, "values_height_cm": NOMINAL_HEIGHT_CM}, indent=1, sort_keys=True) + "\n")
         print(f"wrote {FILMING_PATH.relative_to(ROOT)}")
 
 
