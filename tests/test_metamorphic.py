@@ -23,15 +23,17 @@ CLIP = "mhuang24_treadmill_side_portrait_60fps.mp4"
 
 @pytest.fixture(scope="session")
 def version():
-    """``version(clip, name)``: the analysis of a real clip under one transform, made once per session."""
+    """``version(clip, name, height_cm=None)``: the analysis of a real clip under one transform ("original": as it
+    is), given the runner's height or not, made once per session."""
     from vision.extract import pose_track
 
     done = {}
 
-    def get(clip: str, name: str):
-        if (clip, name) not in done:
-            done[clip, name] = analyze_track(pose_track(kept_transform(incoming(clip), name)))
-        return done[clip, name]
+    def get(clip: str, name: str, height_cm: float | None = None):
+        if (clip, name, height_cm) not in done:
+            path = incoming(clip) if name == "original" else kept_transform(incoming(clip), name)
+            done[clip, name, height_cm] = analyze_track(pose_track(path), height_cm=height_cm)
+        return done[clip, name, height_cm]
 
     return get
 
@@ -93,16 +95,20 @@ def band_findings(analysis) -> list[str]:
 
 @pytest.mark.parametrize(("clip", "name"), FILMED, ids=[f"{c[:8]}-{n}" for c, n in FILMED])
 def test_a_filmed_version_gets_the_band_findings_of_the_original(real_analysis, version, clip, name):
-    """Both TUNING clips under every transform (benchmarks/filming_change.py measures the same versions).
+    """Both TUNING clips under every transform (benchmarks/filming_change.py measures the same versions), as they
+    are and given a runner's height (which adds the measures in cm).
 
     Measured 2026-11-30: before the value's real-video floor, mhuang24's 1 s start-trimmed copy stated overstride
     (near leg 28.9 % leg, 10.9 above the band, uncertainty +/-10.6) that every other version declined (the
-    original's near leg 27.5, within +/-10.5).  Its clip value read 25.3-31.0 % leg over the versions, 3.1 apart
-    at the 90th percentile of both clips' versions (metrics/filming_change.json): with that in its uncertainty
-    (+/-13.7) every version declines it, and says why.  zzzhushi: none stated on any version, before and after.
+    original's near leg 27.5, within +/-10.5); given 175 cm, it stated it in cm (near leg 24.6 cm, 9.6 above the
+    15 cm band, +/-8.8) as no other version did.  The clip value read 25.3-31.0 % leg over the versions, 3.1 apart
+    at the 90th percentile of both clips' versions (2.7 cm; metrics/filming_change.json): with that in its
+    uncertainty (+/-13.7 % leg, +/-11.5 cm) every version declines it, and says why.  zzzhushi: none stated on any
+    version, before and after.
     """
     analysis = version(clip, name)
     assert band_findings(analysis) == band_findings(real_analysis(clip))
+    assert band_findings(version(clip, name, 175.0)) == band_findings(version(clip, "original", 175.0))
     if clip == CLIP and name == "start_trimmed_1s":
         reason = {n.id: n.reason for n in analysis.not_assessable}["overstride"]
         assert "by which its value reads differently when the same run is filmed differently" in reason, reason
