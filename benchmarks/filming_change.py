@@ -69,9 +69,10 @@ Versions = dict[str, dict[str, dict[str, float | None]]]
 
 
 def banded(name: str) -> bool:
-    """Whether measure ``name`` has a reference band a finding compares its value with."""
-    s = spec(name)
-    return bool(s and s.rules)
+    """Whether measure ``name`` has a reference band (its rules, the patterns and the foot-strike class compare
+    values with it)."""
+    r = (s := spec(name)) and s.reference
+    return bool(r and (r.low is not None or r.high is not None))
 
 
 def changes(clip: str) -> tuple[Versions, Versions, dict[str, list[str]]]:
