@@ -11,7 +11,8 @@ clinical claim, so it is stated only when
 * the deviation from the reference band (or the left/right difference, or the
   change over the clip beyond the smallest change that matters,
   :meth:`~metrics.spec.MetricSpec.meaningful_change`) exceeds the measure's own uncertainty on this clip
-  (:attr:`metrics.analysis.Metric.uncertainty`, see :mod:`metrics.summary`).
+  (:attr:`metrics.analysis.Metric.uncertainty`, see :mod:`metrics.summary`), which covers how differently
+  the value (or the change) reads when the same run is filmed a little differently.
 
 Otherwise a :class:`~metrics.analysis.NotAssessable` says what was seen and
 why it is not stated.  The single-measure rules are data on each measure's
@@ -24,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from metrics.accuracy import unseen_change
+from metrics.accuracy import unseen_change, value_floor_note
 from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
@@ -171,7 +172,11 @@ def far_leg_only(drift: dict) -> str | None:
 
 
 def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
-    """(outside the band at face value, why it cannot be stated — None when it can)."""
+    """(outside the band at face value, why it cannot be stated — None when it can).
+
+    The uncertainty covers how differently the value reads when the same run is filmed a little differently
+    (:func:`metrics.accuracy.value_floor`), and a decline within it says so: such a value may lie inside the band.
+    """
     if m is None:
         return False, None
     excess = beyond(m, when)
@@ -181,13 +186,12 @@ def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
         return True, reason
     if m.uncertainty is None:
         return True, UNKNOWN_UNCERTAINTY
+    within = f"within this clip's uncertainty of +/-{m.uncertainty:.1f} {m.unit}{value_floor_note(m.name, m.unit)}"
     if excess <= m.uncertainty:
-        return True, (f"it is {excess:.1f} {m.unit} {when} the band, within this clip's uncertainty of "
-                      f"+/-{m.uncertainty:.1f} {m.unit}")
+        return True, f"it is {excess:.1f} {m.unit} {when} the band, {within}: it may lie inside the band"
     near = m.left if m.near_side == "left" else m.right if m.near_side == "right" else None
     if near is not None and (own := beyond(replace(m, value=near), when)) <= m.uncertainty:
-        where = (f"{own:.1f} {m.unit} {when} the band, within this clip's uncertainty of +/-{m.uncertainty:.1f} "
-                 f"{m.unit}" if own > 0 else "inside the band")
+        where = f"{own:.1f} {m.unit} {when} the band, {within}" if own > 0 else "inside the band"
         return True, (f"the near ({m.near_side}) leg's own value, {near:.1f} {m.unit}, is {where}: the far leg, "
                       f"partly hidden behind the near one, cannot carry a finding alone")
     return True, None

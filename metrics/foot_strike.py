@@ -122,11 +122,15 @@ def strike_patterns(angle_deg: float | None, uncertainty_deg: float | None) -> t
 
     >>> strike_patterns(20.0, 7.7), strike_patterns(10.0, 7.7), strike_patterns(-12.0, 7.7)
     (('rearfoot',), ('rearfoot', 'midfoot'), ('forefoot',))
+    >>> strike_patterns(8.5, 13.6)  # wider than the midfoot band: it lies within too
+    ('rearfoot', 'midfoot', 'forefoot')
     """
     if angle_deg is None:
         return ()
     u = uncertainty_deg or 0.0
-    return tuple(dict.fromkeys(strike_pattern(a) for a in (angle_deg + u, angle_deg, angle_deg - u)))
+    middle = min(max(angle_deg, FOREFOOT_BELOW_DEG), REARFOOT_ABOVE_DEG)  # the midfoot band's nearest angle
+    within = (middle,) if abs(middle - angle_deg) <= u else ()
+    return tuple(dict.fromkeys(strike_pattern(a) for a in (angle_deg + u, *within, angle_deg, angle_deg - u)))
 
 
 def strike_class(angle_deg: float | None, uncertainty_deg: float | None) -> str | None:

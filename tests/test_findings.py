@@ -486,3 +486,58 @@ def test_a_steady_false_left_right_difference_is_within_the_measured_error_of_a_
     assert u >= 90.0
     found, declined = assess({"step_time_ms": asymmetric(300.5, 380.5, u)}, {})
     assert not found and [n.id for n in declined] == ["step_time_ms_asymmetry"]
+
+
+# --- band findings: a value's uncertainty covers how it reads when the same run is filmed differently -------------
+def test_the_error_floor_of_a_value_adds_how_far_it_reads_apart_filmed_differently(monkeypatch):
+    """The synthetic runners' error (one rendering of each) and the real-video spread of a value over the same
+    run's filmed versions (metrics/filming_change.json ``values``) are added: a reading carries both."""
+    import metrics.trend
+    from metrics.accuracy import error_floor, measured_p90, value_floor
+    from metrics.registry import spec
+
+    s = spec("overstride_pct_leg")
+    without = max(s.accuracy.value, measured_p90(s.name, "side") or 0.0)
+    monkeypatch.setattr(metrics.trend, "_filming", lambda: {})
+    assert value_floor(s.name) == 0.0 and error_floor(s, "side") == pytest.approx(without)
+    monkeypatch.setattr(metrics.trend, "_filming", lambda: {"values": {s.name: {"p90_abs": 3.1}}})
+    assert value_floor(s.name) == 3.1 and error_floor(s, "side") == pytest.approx(without + 3.1)
+    assert value_floor("trunk_lean_deg") == 0.0  # unmeasured: no floor
+
+
+def test_a_value_within_how_differently_the_same_run_reads_filmed_differently_is_not_stated(monkeypatch):
+    """mhuang24's 1 s start-trimmed copy, measured 2026-11-30: overstride 30.4 % leg, near (left) leg 28.9, against
+    the band's 18 and an uncertainty of +/-10.6 with the synthetic floor alone: stated, while the original (near leg
+    27.5, +/-10.5) and every other version declined it.  Its versions read the value up to 3.1 % leg from their
+    median (90th percentile of both TUNING clips' versions): the uncertainty covers that too, and the reason says
+    so and that the value may lie inside the band."""
+    import metrics.trend
+    from metrics.registry import spec
+    from metrics.summary import uncertainty
+
+    rng = np.random.default_rng(9)
+    left, right = 28.9 + rng.normal(0, 2.0, 8), 31.9 + rng.normal(0, 2.0, 8)
+
+    def overstride(floor: float) -> dict[str, Metric]:
+        monkeypatch.setattr(metrics.trend, "_filming", lambda: {"values": {"overstride_pct_leg": {"p90_abs": floor}}})
+        u = uncertainty(spec("overstride_pct_leg"), np.r_[left, right], left, right, 30.4, 60.0, 0.7, view="side")
+        return {"overstride_pct_leg": metric("overstride_pct_leg", 30.4, u, high=18.0, unit="% leg", left=28.9,
+                                             right=31.9, near_side="left")}
+
+    assert ids(assess(overstride(0.0), {})[0]) == {"overstride"}
+    found, declined = assess(overstride(3.1), {})
+    assert not found and [n.id for n in declined] == ["overstride"]
+    assert "it is 12.4 % leg above the band, within this clip's uncertainty of +/-13." in declined[0].reason
+    assert ("which covers the +/-3.1 % leg by which its value reads differently when the same run is filmed "
+            "differently") in declined[0].reason
+
+
+def test_a_value_beyond_its_band_within_its_uncertainty_is_said_to_maybe_lie_inside_it(monkeypatch):
+    """The hedge a therapist reads for a value at the band's edge: not a finding, nor a value called normal."""
+    import metrics.trend
+
+    monkeypatch.setattr(metrics.trend, "_filming", lambda: {})  # no real-video floor measured: no clause on it
+    found, declined = assess({"cadence_spm": metric("cadence_spm", 157.0, 4.0, 160, 180, "steps/min")}, {})
+    assert not found
+    assert declined[0].reason == ("it is 3.0 steps/min below the band, within this clip's uncertainty of "
+                                  "+/-4.0 steps/min: it may lie inside the band")

@@ -137,18 +137,18 @@ def test_the_labelled_strike_class_comes_back(real_analysis, clip, foot, label):
     assert _side(real_analysis(clip), foot) == label
 
 
-# The class as the clip may state it, within the value's 95 % uncertainty (that of the clip value, +/-7.7 to 9.9
-# deg on these clips, most of it the measure's error floor, so also used for each foot's value).  Measured
-# 2026-11-30: zzzhushi 18.4 / 17.4 +/-7.7 (rearfoot), mirrored 8.5 / 9.1 +/-7.8 (rearfoot or midfoot);
-# mhuang24 22.1 (rearfoot) / 16.9 +/-7.9 (rearfoot, against midfoot: 0.9 deg beyond its uncertainty of the edge);
-# lab_slowed 7.4 +/-9.9 (rearfoot, midfoot or forefoot) / 23.3 (rearfoot, against midfoot).
+# The class as the clip may state it, within the value's 95 % uncertainty (that of the clip value, most of it the
+# measure's error floor, so also used for each foot's value; it covers the 5.9 deg by which the same run's value
+# reads apart when filmed differently, metrics/filming_change.json).  Measured 2026-11-30: zzzhushi 18.4 / 17.4
+# +/-13.5 (rearfoot or midfoot), mirrored 8.5 / 9.1 +/-13.6 (rearfoot, midfoot or forefoot); mhuang24 22.1 +/-13.6
+# (rearfoot) / 16.9 (rearfoot or midfoot); lab_slowed 7.4 +/-14.8 (rearfoot, midfoot or forefoot) / 23.3 (rearfoot,
+# against midfoot).  Before the real-video floor (+/-7.7 to 9.9): zzzhushi rearfoot, mhuang24's right foot rearfoot
+# against its midfoot label.
 @pytest.mark.parametrize("clip,foot,label", [
     (ZZZHUSHI, "left", "rearfoot"), (ZZZHUSHI, "right", "rearfoot"), (MHUANG, "left", "rearfoot"),
-    pytest.param(MHUANG, "right", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
-        f"measured 16.9 +/-7.9 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
-    (SLOWED, "left", "midfoot"),
+    (MHUANG, "right", "midfoot"), (SLOWED, "left", "midfoot"),
     pytest.param(SLOWED, "right", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
-        f"measured 23.3 +/-9.9 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
+        f"measured 23.3 +/-14.8 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
 ])
 def test_the_stated_class_never_contradicts_the_label(real_analysis, clip, foot, label):
     m = real_analysis(clip).metrics["foot_strike_angle_deg"]
@@ -161,8 +161,10 @@ def test_a_mirrored_heel_striker_is_never_stated_midfoot_alone(mirrored_heel_str
     assert "rearfoot" in strike_patterns(getattr(m, foot), m.uncertainty)
 
 
-@pytest.mark.parametrize("clip,foot", [(ZZZHUSHI, "left"), (ZZZHUSHI, "right"), (MHUANG, "left")])
-def test_a_clear_heel_strike_is_stated_rearfoot(real_analysis, clip, foot):
-    """More than its uncertainty above the 8 deg edge: the class is stated, not hedged."""
+@pytest.mark.parametrize("clip,foot,stated", [(ZZZHUSHI, "left", "rearfoot or midfoot"),
+                                              (ZZZHUSHI, "right", "rearfoot or midfoot"), (MHUANG, "left", "rearfoot")])
+def test_a_heel_strike_is_stated_rearfoot_only_beyond_its_uncertainty(real_analysis, clip, foot, stated):
+    """More than its uncertainty above the 8 deg edge: the class is stated, not hedged.  zzzhushi's heel strike
+    (18.4 / 17.4 deg) is within it (+/-13.5): the same run mirrored reads 8.5 / 9.1, so it is hedged."""
     m = real_analysis(clip).metrics["foot_strike_angle_deg"]
-    assert strike_class(getattr(m, foot), m.uncertainty) == "rearfoot"
+    assert strike_class(getattr(m, foot), m.uncertainty) == stated
