@@ -30,14 +30,18 @@ instead of at belt speed moves the reading by 5 ms, doubling its downward speed 
 A lower threshold fits the synthetic runner and loses mhuang24 (0.15: 78 % within 2 frames; 0.1: 44 %).
 
 Toe-off, the same way (``benchmarks/ic_timing.py --event toe_off``, 2026-11-30): on the TUNING clips the
-near foot reads +16 ms (zzzhushi) and +1 ms (mhuang24) from the labels' mid-points, the far foot +56 and +29 ms
+near foot reads +2 ms (zzzhushi) and +1 ms (mhuang24) from the labels' mid-points, the far foot +36 and +29 ms
 (within the far foot's label uncertainty, -1/+2 frames).  On the renderer's exact landmarks it is 20-30 ms
-early by run, at 30, 60 and 120 fps alike (the take-off's window has no 5-frame floor,
-:func:`take_off_velocity`): the synthetic toe's speed jumps at take-off, which a derivative window spreads
-backwards; a real toe accelerates from rest.  On the synthetic pose tracks a median -12 to -15 ms at 60 fps,
-about 0 at 120 fps, -40 to -48 ms at 30 fps: the model's toe rises with the heel before the toe leaves (the far
-foot most, -38 to -53 ms on two looks), the near toe can stall in the image in late stance while the belt
-carries the foot on, and the belt speed read from the feet is 60-89 % of the true image speed.
+early by run at 60 and 120 fps, 36-40 ms at 30 fps, where the derivative's 5-frame floor widens its window to
+0.17 s: the synthetic toe's speed jumps at take-off, which a derivative window spreads backwards; a real toe
+accelerates from rest.  Without the floor (a 3-frame derivative at 30 fps) the exact landmarks read alike at
+every frame rate, but on zzzhushi both feet's toe-offs came 14-19 ms later, away from the labels, and pose
+noise moved them further: a track made in two chunks put a toe-off 2 frames from the serial track's (1 at most
+with the floor).  On the
+synthetic pose tracks a median -12 to -15 ms at 60 fps, about 0 at 120 fps: the model's toe rises with the
+heel before the toe leaves (the far foot most, -38 to -53 ms on two looks), the near toe can stall in the image
+in late stance while the belt carries the foot on, and the belt speed read from the feet is 60-89 % of the
+true image speed.
 
 From behind or in front the belt moves along the camera axis, so the frontal
 detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.
@@ -184,9 +188,8 @@ def local_quantiles(y: np.ndarray, window: int | None, quantiles: tuple[float, .
         return np.nanquantile(frames, quantiles, axis=1)
 
 
-def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1, min_frames: int = 5) -> np.ndarray:
-    """[n, ...] velocity in px/s of positions ``xy`` ([n, ..., 2]): Savitzky-Golay derivative over
-    ``window_s``, and over at least ``min_frames`` frames (odd, 3 or more).
+def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1) -> np.ndarray:
+    """[n, 33, 2] velocity in px/s: Savitzky-Golay derivative over ``window_s``.
 
     Where a landmark is missing (the runner out of frame longer than cleaning
     bridges) its velocity is missing too; the filter runs over the gaps
@@ -194,7 +197,7 @@ def foot_velocity(xy: np.ndarray, fps: float, window_s: float = 0.1, min_frames:
     """
     missing = ~np.isfinite(xy)
     filled = _fill_linear(xy) if missing.any() else xy
-    win = max(min_frames, int(round(window_s * fps)) | 1)
+    win = max(5, int(round(window_s * fps)) | 1)
     if len(xy) <= win:
         vel = np.gradient(filled, axis=0) * fps if len(xy) > 1 else np.zeros_like(filled)
     else:
@@ -261,7 +264,7 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
-    toe = {foot: toe_speed(take_off_velocity(xy, fps, params), foot, ground[foot]) for foot in FOOT_POINTS}
+    toe = {foot: toe_speed(velocity, foot, ground[foot]) for foot in FOOT_POINTS}
 
     def taking_off(c: Contact, last: int | None = None) -> Contact:
         """``c`` with its toe-off timed on the toe's take-off after frame ``last`` (default: where its
@@ -416,20 +419,6 @@ def _speed_contacts(foot: str, relative: np.ndarray, time_s: np.ndarray, fps: fl
         to = _crossing_time(time_s, relative, last, last + 1, params.toe_off_fraction)
         contacts.append(Contact(foot, ic, to, first, last, start > 0 and stop < len(on)))
     return contacts
-
-
-def take_off_velocity(xy: np.ndarray, fps: float, params: EventParams) -> np.ndarray:
-    """[n, 33, 2] velocity (px/s) of the two toes (other landmarks 0) for timing the take-off.
-
-    Over the detector's window in time (a step's share), with no floor of 5 frames: at 30 fps that
-    floor made the window 0.17 s instead of 0.1 s and, as a derivative window spreads a take-off
-    backwards by up to half its width, read the toe-off 14 ms earlier than at 60 or 120 fps
-    (renderer's exact landmarks, ``benchmarks/ic_timing.py --event toe_off``).
-    """
-    toes = [toe for _, toe in FOOT_POINTS.values()]
-    velocity = np.zeros(xy.shape, float)
-    velocity[:, toes] = foot_velocity(xy[:, toes], fps, params.velocity_window_s, min_frames=3)
-    return velocity
 
 
 def toe_speed(velocity: np.ndarray, foot: str, ground: np.ndarray) -> np.ndarray:

