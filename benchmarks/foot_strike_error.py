@@ -62,8 +62,8 @@ def offsets(g: Gait, exact_xy: np.ndarray, exact_t: np.ndarray) -> dict[str, tup
             continue
         exact = foot_angle(exact_xy, s.foot, g.forward)
 
-        def offset(frames: np.ndarray) -> float:
-            pose = foot_angle(g.xy[frames], s.foot, g.forward)
+        def offset(frames: np.ndarray, foot: str = s.foot, exact: np.ndarray = exact) -> float:
+            pose = foot_angle(g.xy[frames], foot, g.forward)
             return float(np.nanmedian(pose - np.interp(g.time_s[frames], exact_t, exact)))
 
         at_contact = float(foot_angle(g.at(c.initial_contact_s), s.foot, g.forward)

@@ -37,11 +37,10 @@ early by run at 60 and 120 fps, 36-40 ms at 30 fps, where the derivative's 5-fra
 accelerates from rest.  Without the floor (a 3-frame derivative at 30 fps) the exact landmarks read alike at
 every frame rate, but on zzzhushi both feet's toe-offs came 14-19 ms later, away from the labels, and pose
 noise moved them further: a track made in two chunks put a toe-off 2 frames from the serial track's (1 at most
-with the floor).  On the
-synthetic pose tracks a median -12 to -15 ms at 60 fps, about 0 at 120 fps: the model's toe rises with the
-heel before the toe leaves (the far foot most, -38 to -53 ms on two looks), the near toe can stall in the image
-in late stance while the belt carries the foot on, and the belt speed read from the feet is 60-89 % of the
-true image speed.
+with the floor).  On the synthetic pose tracks a median -12 to -15 ms at 60 fps, about 0 at 120 fps: the
+model's toe rises with the heel before the toe leaves (the far foot most, -38 to -53 ms on two looks), the near
+toe can stall in the image in late stance while the belt carries the foot on, and the belt speed read from the
+feet is 60-89 % of the true image speed.
 
 From behind or in front the belt moves along the camera axis, so the frontal
 detector (:mod:`metrics.events_frontal`) times contacts by the foot's vertical image motion instead.

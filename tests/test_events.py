@@ -284,7 +284,8 @@ def test_side_initial_contact_timing_does_not_depend_on_the_frame_rate():
     "-27.1, 30 fps -35.7 / -40.0 ms: at 30 fps the derivative's 5-frame floor widens the take-off's window to "
     "0.17 s, which spreads the synthetic toe's jump backwards further.  Without the floor the three agree within "
     "5 ms, but the real TUNING clip zzzhushi's toe-offs move 14-19 ms later (away from its labels) and a 3-frame "
-    "derivative follows pose noise: a two-chunk track put a toe-off 2 frames from the serial track's (1 at most with the floor)"))
+    "derivative follows pose noise: a two-chunk track put a toe-off 2 frames from the serial track's (1 at most "
+    "with the floor)"))
 def test_side_toe_off_timing_does_not_depend_on_the_frame_rate():
     """A runner's exact landmarks read at 120, 60 and 30 fps: the same signed toe-off error in milliseconds,
     within 5 ms, per foot."""
