@@ -79,6 +79,8 @@ class Metric:
     # Side view, a measure of each stride's own leg: the near leg, whose value a finding must hold on too (the far
     # leg is partly hidden and cannot carry a finding alone); None otherwise.
     near_side: str | None = None
+    # The named class the value states within its uncertainty (foot strike: "rearfoot or midfoot"); None: no classes.
+    category: str | None = None
 
 
 @dataclass

@@ -158,7 +158,7 @@ SPECS = [
                "as the hips pass over it (start of mid-stance); positive = toes up (rearfoot strike).",
                ("side",), foot_strike_angle,
                tuple(j for leg in LEGS.values() for j in (leg.heel, leg.toe)), high_confidence_fps=60,
-               label="foot strike",
+               label="foot strike", category=strike_class,
                reference=Reference(
                    FOREFOOT_BELOW_DEG, REARFOOT_ABOVE_DEG, "deg", ALTMAN_DAVIS_2012,
                    f"Classification bands, not a norm: > {REARFOOT_ABOVE_DEG:g} deg rearfoot, "

@@ -104,6 +104,8 @@ class MetricSpec:
         key: one of the measures a therapist reads first (the replay's readout, the app's cards and trends).
         asymmetry_finding: whether a left/right difference makes a finding (with ``ratio_scale``).
         pixel_scaled: its value rests on the clip's pixel scale or, on a treadmill, the belt's speed in the image.
+        category: the named class a clip value states within its 95 % uncertainty (foot strike: "rearfoot", or
+            "rearfoot or midfoot" when the value lies within its uncertainty of a band edge), or None.
         near_leg_tolerance: a side view's far leg misreads this measure when its median is further than this
             from the near leg's: the clip value is then the near leg's (None: always both legs').
     """
@@ -134,6 +136,7 @@ class MetricSpec:
     asymmetry_finding: bool = True
     pixel_scaled: bool = False
     near_leg_tolerance: float | None = None
+    category: Callable[[float | None, float | None], str | None] | None = None
 
     def meaningful_change(self) -> float:
         """The smallest clinically meaningful change: the published detectable change, else the unit's working value.

@@ -388,6 +388,8 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         value = center(valued)
     start, end = float(g.time_s[0]), float(g.time_s[-1])
     third = (end - start) / 3
+    clip_uncertainty = uncertainty(spec, valued, *value_sides, value, g.fps, stride_s, g.vertical_doubt_deg,
+                                   g.view.kind)
     return Metric(
         name=spec.name, value=_round(value), unit=spec.unit, definition=spec.definition,
         left=_round(left), right=_round(right), spread=_round(iqr(vals)), n_strides=len(vals),
@@ -396,14 +398,14 @@ def summarise(g: Gait, spec: MetricSpec, values: list[float | None]) -> Metric |
         drift=drift(times, vals, start, end, np.array([s.foot for s, _ in rows]), min_change=min_drift(spec),
                     near=near),
         side_difference=_round(right - left) if both else None,
-        uncertainty=_round(uncertainty(spec, valued, *value_sides, value, g.fps, stride_s, g.vertical_doubt_deg,
-                                       g.view.kind)),
+        uncertainty=_round(clip_uncertainty),
         side_difference_uncertainty=_round(side_difference_uncertainty(
             spec, sides["left"], sides["right"], value, g.fps, stride_s)) if both else None,
         side_comparison_caveat=side_comparison_caveat(g) if both else None,
         change_uncertainty=_round(change_uncertainty(
             spec, vals[times < start + third], vals[times >= end - third], value, g.fps, stride_s)),
         near_side=near,
+        category=spec.category(_round(value), _round(clip_uncertainty)) if spec.category else None,
     )
 
 

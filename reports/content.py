@@ -98,6 +98,7 @@ class MetricRow:
     n_strides: int
     definition: str
     uncertainty: str = ""  # "± 4.1 spm": 95% uncertainty of the value on this clip
+    category: str = ""  # "rearfoot or midfoot": the class the value states within its uncertainty
 
 
 def not_assessable_lines(a: Analysis) -> list[str]:
@@ -120,7 +121,8 @@ def metric_rows(a: Analysis) -> list[MetricRow]:
             in_range=in_range, confidence=conf.level if conf else "n/a",
             confidence_reasons="; ".join(conf.reasons) if conf else "", n_strides=m.n_strides,
             definition=m.definition,
-            uncertainty=f"± {fmt(m.uncertainty, m.unit)}" if m.uncertainty is not None else ""))
+            uncertainty=f"± {fmt(m.uncertainty, m.unit)}" if m.uncertainty is not None else "",
+            category=m.category or ""))
     return rows
 
 

@@ -77,7 +77,8 @@ def render_html(analysis: Analysis, assets: ReportAssets, athlete: str = "", dat
         cls = "" if r.in_range is None else (" in" if r.in_range else " out")
         parts.append(
             f"<tr id='metric-{escape(r.name)}'><td><b>{escape(r.title)}</b><br><small>{escape(r.definition)}"
-            f"</small></td><td class='num{cls}'>{escape(r.value)}<br><small>{escape(r.uncertainty)}</small></td>"
+            f"</small></td><td class='num{cls}'>{escape(r.value)}<br><small>{escape(r.uncertainty)}"
+            f"{'<br>' + escape(r.category) if r.category else ''}</small></td>"
             f"<td class='num'>{escape(r.left)}</td>"
             f"<td class='num'>{escape(r.right)}</td><td class='num'>{escape(r.spread)}</td>"
             f"<td>{escape(r.reference)}</td><td class='conf-{escape(r.confidence)}' "

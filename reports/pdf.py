@@ -99,7 +99,8 @@ def write_pdf(analysis: Analysis, assets: ReportAssets, path: str | Path, athlet
     rows = [["Measure", "Value", "Left", "Right", "IQR", "Reference", "Confidence", "n"]]
     for r in metric_rows(analysis):
         flag = "" if r.in_range is None else ("" if r.in_range else " ●")
-        cells = [Paragraph(escape(v), st["small"]) for v in (r.value + flag, r.left, r.right, r.spread)]
+        value = escape(r.value + flag) + (f"<br/>{escape(r.category)}" if r.category else "")
+        cells = [Paragraph(v, st["small"]) for v in (value, escape(r.left), escape(r.right), escape(r.spread))]
         rows.append([Paragraph(f"<b>{escape(r.title)}</b>", st["small"]), *cells,
                      Paragraph(escape(r.reference), st["small"]),
                      Paragraph(f"{escape(r.confidence)}<br/>{escape(r.confidence_reasons)}", st["small"]),

@@ -168,3 +168,11 @@ def test_a_heel_strike_is_stated_rearfoot_only_beyond_its_uncertainty(real_analy
     (18.4 / 17.4 deg) is within it (+/-13.5): the same run mirrored reads 8.5 / 9.1, so it is hedged."""
     m = real_analysis(clip).metrics["foot_strike_angle_deg"]
     assert strike_class(getattr(m, foot), m.uncertainty) == stated
+
+
+@pytest.mark.parametrize("clip", [ZZZHUSHI, MHUANG])
+def test_the_analysis_states_the_clip_class_within_its_uncertainty(real_analysis, clip):
+    """``analysis.json`` carries the class the clip value may state (``category``), the one the report shows."""
+    m = real_analysis(clip).metrics["foot_strike_angle_deg"]
+    assert m.category == strike_class(m.value, m.uncertainty)
+    assert "rearfoot" in m.category  # both TUNING runners land heel first on at least one foot

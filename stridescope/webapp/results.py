@@ -108,7 +108,7 @@ def metric_rows(analysis: Analysis) -> list[dict]:
     for m in analysis.metrics.values():
         rows.append({
             "Measure": title(m.name),
-            "Value": fmt(m.value, m.unit),
+            "Value": fmt(m.value, m.unit) + (f" ({m.category})" if m.category else ""),
             "Left": fmt(m.left, m.unit),
             "Right": fmt(m.right, m.unit),
             "Confidence": CONFIDENCE.get(m.confidence.level, m.confidence.level) if m.confidence else "—",
