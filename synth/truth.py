@@ -3,8 +3,9 @@
 Metric names and definitions are those of ``analysis.json`` (see
 ``metrics/analysis.py``), computed here from the 3D model: sagittal-plane
 quantities in the x-z plane, frontal-plane ones in the y-z plane.  Frame
-``i`` of a clip shows time ``i / fps``; an event's ``frame`` is the frame
-nearest its exact time.
+``i`` of a clip shows time ``i / fps``; an event's ``frame`` is the frame a
+person labelling the clip would mark (:func:`event_frame`), its exact time is
+``time_s_exact``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from synth.kinematics import (
 from vision.landmarks import INDEX, LANDMARK_NAMES
 
 SAMPLE_S = 0.001  # time step for peaks and means within a stride
+FRAME_TIME_TOLERANCE_S = 1e-9  # float noise must not move an event by a frame (as in metrics.gait.Gait.clip_frame)
 UNITS = {
     "cadence_spm": "steps/min", "ground_contact_time_ms": "ms", "foot_strike_angle_deg": "deg",
     "overstride_cm": "cm", "shank_angle_at_contact_deg": "deg", "trunk_lean_deg": "deg",
@@ -39,12 +41,34 @@ def _lm(pose, foot: str, name: str) -> np.ndarray:
     return pose.landmarks[:, INDEX[f"{foot}_{name}"]]
 
 
+def event_frame(kind: str, t: float, fps: float) -> int:
+    """The frame of an event at ``t`` s, in the convention of the hand labels and of the detector: the first
+    frame in contact for an initial contact (at or after ``t``), the last frame in contact for a toe-off (at or
+    before ``t``).
+
+    The labels mark frames seen in contact (``../shared/videos/groundtruth/LABELS.md``) and the analysis
+    reports its events so (:meth:`metrics.gait.Gait.clip_frame`); the nearest frame instead would make an
+    exactly timed detector read half a frame late at initial contact and half a frame early at toe-off.
+
+    >>> event_frame("initial_contact", 0.51, 10.0), event_frame("toe_off", 0.59, 10.0)
+    (6, 5)
+
+    Float noise is forgiven: ``31 / 30 * 30`` is 31.000000000000004 and ``4.1 * 30`` 122.99999999999999.
+
+    >>> event_frame("initial_contact", 31 / 30, 30.0), event_frame("toe_off", 4.1, 30.0)
+    (31, 123)
+    """
+    if kind == "initial_contact":
+        return int(np.ceil((t - FRAME_TIME_TOLERANCE_S) * fps))
+    return int(np.floor((t + FRAME_TIME_TOLERANCE_S) * fps))
+
+
 def events(model: RunnerModel, fps: float) -> list[dict]:
-    """Initial contacts and toe-offs inside the clip, in time order."""
+    """Initial contacts and toe-offs inside the clip, in time order (``time_s`` the time of the event's frame)."""
     out = []
     for step in model.steps:
         for kind, t in (("initial_contact", step.t_ic), ("toe_off", step.t_to)):
-            frame = int(round(t * fps))
+            frame = event_frame(kind, t, fps)
             if 0 <= t and frame < int(round(model.duration_s * fps)):
                 out.append({"foot": step.foot, "kind": kind, "frame": frame,
                             "time_s": frame / fps, "time_s_exact": t})
@@ -114,9 +138,9 @@ def strides(model: RunnerModel, fps: float) -> list[dict]:
             continue
         out.append({
             "index": len(out), "foot": step.foot,
-            "initial_contact_frame": int(round(step.t_ic * fps)),
-            "toe_off_frame": int(round(step.t_to * fps)),
-            "next_initial_contact_frame": int(round(nxt.t_ic * fps)),
+            "initial_contact_frame": event_frame("initial_contact", step.t_ic, fps),
+            "toe_off_frame": event_frame("toe_off", step.t_to, fps),
+            "next_initial_contact_frame": event_frame("initial_contact", nxt.t_ic, fps),
             "start_s": step.t_ic, "end_s": nxt.t_ic,
             "values": stride_values(model, k),
         })

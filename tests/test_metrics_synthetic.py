@@ -104,10 +104,11 @@ def test_cadence_is_recovered_within_3_steps_per_minute(samples, name):
 
 # Measured errors (ms): rear runner -15.7, before -13.2, after -10.2 (toe-off found about a
 # frame early).  Side (2026-11-30, toe-off timed on the toe's own take-off, metrics.events.take_off_time):
-# runner -16.7, before -13.3, after -25.3; side toe-off bias -2.5..-2.9 frames (it was -3.2..-3.8, and the
-# errors -26.9, -33.1, -39.7, with a threshold on the clip's swing speed).
+# runner -16.7, before -13.3, after -25.3; side toe-off bias -2.1..-2.6 frames against the truth's last frame in
+# contact (-2.6..-2.9 against the nearest frame; -3.2..-3.8 and the errors -26.9, -33.1, -39.7 with a threshold on
+# the clip's swing speed).
 SIDE_TOE_OFF_EARLY = pytest.mark.xfail(strict=True, reason="after_side -25.3 ms: its toe-offs are still found "
-                                                           "2.8 frames early (52 % within 2 frames)")
+                                                           "2.6 frames early (52 % within 2 frames)")
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=SIDE_TOE_OFF_EARLY) if n == "after_side" else n
@@ -246,13 +247,14 @@ def test_vertical_oscillation_of_a_30_fps_clip_is_not_rounded_off_by_the_low_pas
     from metrics.gait import build_gait, with_contacts
     from metrics.oscillation import vertical_oscillation_cm
     from synth.evaluate import true_contacts
+    from synth.truth import event_frame
 
     truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
     render, params = truth["render"], truth["params"]
     fps = render["fps"] / 2
     xy = np.array(truth["landmarks"]["image_xy_px"], float)[::2]
-    contacts = [replace(c, initial_contact_frame=int(np.ceil(c.initial_contact_s * fps - 1e-9)),
-                        toe_off_frame=int(c.toe_off_s * fps)) for c in true_contacts(truth)]
+    contacts = [replace(c, initial_contact_frame=event_frame("initial_contact", c.initial_contact_s, fps),
+                        toe_off_frame=event_frame("toe_off", c.toe_off_s, fps)) for c in true_contacts(truth)]
     g = with_contacts(build_gait(xy, np.arange(len(xy)) / fps, np.ones(xy.shape[:2]),
                                  (render["width"], render["height"]), "side", params["belt_speed_kmh"],
                                  100 * params["height_m"]), contacts)
@@ -423,11 +425,20 @@ def test_frontal_following_reads_gain_1_on_the_truth_and_sees_through_side_flips
     assert seen["pelvic_drop_deg"]["frames, flips undone"] == pytest.approx((1.0, 1.0), abs=1e-6)
 
 
-# Measured (benchmarks/validate.py, 2026-11-30) median |IC error| 1.0 frame on every sample; within 2 frames:
-# runner_side 93% (89% before the whole-leg swap repair), before_side 96%, after_side 96%, runner_rear 96%,
-# before_rear 96% (76% with the heel-fall rear contacts), after_rear 100%.
-@pytest.mark.parametrize("name", ["runner_side", "runner_rear", "before_side",
-                                  "after_side", "before_rear", "after_rear"])
+# Measured (benchmarks/validate.py, 2026-11-30) against the truth's first frame in contact, the frame a person
+# labels: runner_rear 96 % within 2 frames, after_rear 100 %, median |IC error| 1.0 frame.  The nearest-frame
+# truth read every sample half a frame early, which hid the detector's early initial contacts on the synthetic
+# runner (mean error -0.7 to -1.6 frames at 60 fps): against it runner_side 93 %, before_side 100 %,
+# after_side 96 %, before_rear 96 %, all median 1.0 frame.
+def _early_contacts(figures: str):
+    return pytest.mark.xfail(strict=True, reason=f"initial contacts found early on the synthetic runner: {figures}")
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("runner_side", marks=_early_contacts("82 % within 2 frames, bias -1.2 frames")), "runner_rear",
+    pytest.param("before_side", marks=_early_contacts("median |error| 2.0 frames, bias -1.6 frames (92 % within 2)")),
+    pytest.param("after_side", marks=_early_contacts("82 % within 2 frames, bias -1.2 frames")),
+    pytest.param("before_rear", marks=_early_contacts("88 % within 2 frames, bias -1.2 frames")), "after_rear"])
 def test_initial_contact_is_found_within_one_frame_median(samples, name):
     from metrics.validation import event_errors, truth_events
 
@@ -493,10 +504,11 @@ def test_measure_on_a_varied_look_is_within_its_target(looks, run, measure, tole
 
 
 # Events on the varied looks (issue 9 targets: toe-off >= 85 % within 2 frames at >= 60 fps, contact time
-# within 10 %).  Measured 2026-11-30: side-100 81 % / +11.6 % (initial contacts 2.5 frames early make its
-# contacts long); side-120-drift 91 % / +6.2 %.  Over the 13 side runners of benchmarks/validate_synth.py toe-off
-# is within 2 frames for 81 % of all toe-offs (54 % with a threshold on the clip's swing speed).
-EVENT_LOOKS = [pytest.param("side-100", marks=_missed("81 % of toe-offs within 2 frames, contact time +11.6 %")),
+# within 10 %).  Measured 2026-11-30 against the truth's last frame in contact: side-100 75 % / +10.6 % (initial
+# contacts 2.0 frames early make its contacts long); side-120-drift 91 % / +6.4 %.  Over the 13 side runners of
+# benchmarks/validate_synth.py toe-off is within 2 frames for 83 % of all toe-offs (77 % against the nearest frame,
+# 54 % with a threshold on the clip's swing speed).
+EVENT_LOOKS = [pytest.param("side-100", marks=_missed("75 % of toe-offs within 2 frames, contact time +10.6 %")),
                "side-120-drift"]
 
 

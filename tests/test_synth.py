@@ -18,7 +18,7 @@ from synth.clip import truth_path
 from synth.kinematics import RunnerModel
 from synth.params import RenderSettings, RunnerParams
 from synth.render import Renderer
-from synth.truth import ground_truth, strides, summary, write_truth
+from synth.truth import events, ground_truth, strides, summary, write_truth
 from vision.landmarks import INDEX
 
 SAMPLE_CLIPS = ["runner_side", "runner_rear", "before_side", "after_side", "before_rear", "after_rear"]
@@ -141,6 +141,25 @@ def test_true_events_match_the_feet_touching_the_belt_in_the_rendered_frames():
         assert abs(row(to, f) - belt) <= 4
         checked += 1
     assert checked >= 6
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_true_event_frames_are_the_frames_a_person_labels(fps):
+    """As the hand labels (LABELS.md) and the detector's events: initial contact on the first frame in contact
+    (at or after the true instant, less than a frame later), toe-off on the last (at or before it); the exact
+    instant stays in ``time_s_exact``, and a stride's frames are its events' frames.  The nearest frame fails."""
+    model = RunnerModel(RunnerParams(), 3.0, seed=0)
+    found = events(model, fps)
+    assert len(found) >= 15
+    for e in found:
+        assert e["time_s"] == e["frame"] / fps
+        late = e["time_s"] - e["time_s_exact"] if e["kind"] == "initial_contact" else e["time_s_exact"] - e["time_s"]
+        assert -1e-9 <= late < 1 / fps, e
+    frame_of = {(e["kind"], e["time_s_exact"]): e["frame"] for e in found}
+    for s in strides(model, fps):
+        assert s["initial_contact_frame"] == frame_of[("initial_contact", s["start_s"])]
+        assert s["next_initial_contact_frame"] == frame_of[("initial_contact", s["end_s"])]
+        assert s["initial_contact_frame"] < s["toe_off_frame"] < s["next_initial_contact_frame"]
 
 
 def test_synth_help_lists_every_parameter_with_its_unit():
