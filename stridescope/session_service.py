@@ -18,6 +18,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -271,6 +272,29 @@ class FrameStepper:
 REVIEW_FILE = "events_review.json"
 QUICK_ROLES = (ANALYSIS_FILE, GAIT_FILE, STRIDES_FILE, REVIEW_FILE)  # rewritten on every correction
 
+_EDITING: dict[int, threading.RLock] = {}
+_EDITING_GUARD = threading.Lock()
+
+
+class StaleReviewError(InputError):
+    """A correction made on a session's events as they were before another correction was stored."""
+
+
+@contextmanager
+def editing(session_id: int) -> Iterator[None]:
+    """Hold while reading a session's events, changing them and storing the change.
+
+    Changes that arrive together (a double click in the app runs both clicks' callbacks at once, in two
+    script threads; two browser tabs) are then made one after the other, each on the stored result of the
+    one before.  Made at once on the same stored state, one correction was lost and the session's newer
+    analysis kept none of the pose track, replay or report (the other had replaced the analysis they came
+    from), so the results page failed.
+    """
+    with _EDITING_GUARD:
+        lock = _EDITING.setdefault(session_id, threading.RLock())
+    with lock:
+        yield
+
 
 @dataclass
 class EventReview:
@@ -337,42 +361,51 @@ def save_review(repo: Repository, session: SessionInfo, review: EventReview, act
     """Store ``review`` after the edit ``action`` (e.g. ``{"action": "move", ...}``); return the session as stored.
 
     The measures, findings and per-stride table are made again at once; the replay, report
-    figures, report and exports are kept as they were, marked out of date.
+    figures, report and exports are kept as they were, marked out of date.  Raises
+    :class:`StaleReviewError`, storing nothing, when ``session`` is no longer the stored one (another
+    correction came first; read, change and save under :func:`editing` to make them one after the other).
     """
-    now = datetime.now(UTC)
-    review = replace(review, history=[*review.history, {"at": now.isoformat(timespec="seconds"), **action}],
-                     reports_current=False)
-    track = track or session_track(session)
-    gait, analysis = recompute(session, review, track, at=now, gait=gait)
-    with repo.workspace() as work:
-        _write_quick(analysis, gait, review, work)
-        keep = {role: sha for role, sha in repo.analysis_files(session.analysis_id).items()
-                if role not in QUICK_ROLES}
-        _store(repo, session, work, analysis, keep)
-    return repo.session(session.id)
+    with editing(session.id):
+        if repo.session(session.id).analysis_id != session.analysis_id:
+            raise StaleReviewError("The events were changed meanwhile (another correction was stored first); "
+                                   "nothing was saved: make the correction again on the events as they are now.")
+        now = datetime.now(UTC)
+        review = replace(review, history=[*review.history, {"at": now.isoformat(timespec="seconds"), **action}],
+                         reports_current=False)
+        track = track or session_track(session)
+        gait, analysis = recompute(session, review, track, at=now, gait=gait)
+        with repo.workspace() as work:
+            _write_quick(analysis, gait, review, work)
+            keep = {role: sha for role, sha in repo.analysis_files(session.analysis_id).items()
+                    if role not in QUICK_ROLES}
+            _store(repo, session, work, analysis, keep)
+        return repo.session(session.id)
 
 
 def regenerate_reports(repo: Repository, session: SessionInfo, progress: StageProgress | None = None) -> SessionInfo:
     """Make the replay, stills, plots, report and exports again for the session's current events."""
-    review = replace(event_review(session), reports_current=True)
-    files = stored_files(session)
-    analysis, gait, track = files.analysis, files.gait, files.track
-    with repo.workspace() as work:
-        _write_quick(analysis, gait, review, work)
-        build_report(analysis, gait, track, work, clip=session.clip_path, athlete=session.athlete_name,
-                     progress=lambda step: lambda done, total: _report(progress, step, done, total))
-        _store(repo, session, work, analysis, {POSE_FILE: repo.analysis_files(session.analysis_id)[POSE_FILE]})
-    return repo.session(session.id)
+    with editing(session.id):
+        session = repo.session(session.id)  # as stored now: a correction may have come since it was read
+        review = replace(event_review(session), reports_current=True)
+        files = stored_files(session)
+        analysis, gait, track = files.analysis, files.gait, files.track
+        with repo.workspace() as work:
+            _write_quick(analysis, gait, review, work)
+            build_report(analysis, gait, track, work, clip=session.clip_path, athlete=session.athlete_name,
+                         progress=lambda step: lambda done, total: _report(progress, step, done, total))
+            _store(repo, session, work, analysis, {POSE_FILE: repo.analysis_files(session.analysis_id)[POSE_FILE]})
+        return repo.session(session.id)
 
 
 def revert_to_automatic(repo: Repository, session: SessionInfo) -> SessionInfo:
     """Back to the automatic events: the corrected analyses are deleted, the first one is shown again."""
-    first, *later = repo.analysis_ids(session.id)
-    if later:
-        with repo.workspace() as work:
-            repo.add_analysis(session.id, work, _meta_of(repo, session, first), keep=repo.analysis_files(first),
-                              replaces=later)
-    return repo.session(session.id)
+    with editing(session.id):
+        first, *later = repo.analysis_ids(session.id)
+        if later:
+            with repo.workspace() as work:
+                repo.add_analysis(session.id, work, _meta_of(repo, session, first),
+                                  keep=repo.analysis_files(first), replaces=later)
+        return repo.session(session.id)
 
 
 def _meta_of(repo: Repository, session: SessionInfo, analysis_id: int) -> AnalysisMeta:

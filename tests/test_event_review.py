@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from metrics.analysis import Analysis
 from metrics.review import add_event, delete_event, move_event
 from stridescope import session_service as service
 from stridescope.cli import main
-from stridescope.pipeline import analyze_clip
+from stridescope.pipeline import POSE_FILE, analyze_clip
 from stridescope.settings import load_settings
 from stridescope.storage import NewSession, Repository
 from tests.conftest import GROUNDTRUTH, incoming
@@ -172,6 +173,44 @@ def test_corrections_recompute_from_the_stored_track_persist_and_revert(stored):
     session = service.revert_to_automatic(repo, session)
     assert service.load_analysis(session).to_dict() == automatic.to_dict()
     assert not service.event_review(session).changed
+
+
+def test_corrections_made_at_once_are_stored_one_after_the_other(stored):
+    """The app runs the callbacks of a double click on "+1 frame" at once, in two threads: both moves are
+    stored, the second on the first's result, and the correction keeps the session's pose track.  A
+    correction made on events another has changed since is refused, and nothing is stored."""
+    repo, sid = stored
+    before = repo.session(sid)
+    time_s = service.session_track(before).time_s
+    to = next(e for e in service.event_review(before).events if e.kind == "toe_off" and e.frame > 150)
+
+    def one_frame_later() -> None:
+        with service.editing(sid):
+            session = repo.session(sid)
+            review = service.event_review(session)
+            e = next(e for e in review.events
+                     if (e.foot, e.kind) == (to.foot, to.kind) and 0 <= e.frame - to.frame <= 2)
+            moved = service.EventReview(review.automatic, move_event(review.events, e, +1, time_s), review.excluded,
+                                        review.history)
+            service.save_review(repo, session, moved, {"action": "move", "frame": e.frame, "to_frame": e.frame + 1})
+
+    clicks = [threading.Thread(target=one_frame_later) for _ in range(2)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join()
+    session = repo.session(sid)
+    review = service.event_review(session)
+    assert [(h["frame"], h["to_frame"]) for h in review.history] == [(to.frame, to.frame + 1),
+                                                                     (to.frame + 1, to.frame + 2)]
+    assert (to.foot, to.kind, to.frame + 2) in [(e.foot, e.kind, e.frame) for e in review.events]
+    assert session.file(POSE_FILE) == before.file(POSE_FILE)
+
+    late = service.EventReview(review.automatic, service.event_review(before).events, [], [])
+    with pytest.raises(service.StaleReviewError, match="nothing was saved"):
+        service.save_review(repo, before, late, {"action": "made on the events before the two moves"})
+    assert repo.session(sid).analysis_id == session.analysis_id
+    service.revert_to_automatic(repo, session)
 
 
 def replace_excluded(review, excluded):

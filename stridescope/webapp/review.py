@@ -8,6 +8,7 @@ hand-label CSV format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -28,12 +29,14 @@ USER_COLOUR = "#7b2cbf"  # events a person set
 EXCLUDE_REASONS = ("stumble", "occlusion", "other")
 
 
-@st.cache_resource(max_entries=4)
+# No spinners: these are called in the editing callbacks, where drawing anything is a point at which a newer
+# click stops the callback (see _Editor).
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _track(pose_file: str) -> PoseTrack:
     return PoseTrack.load(Path(pose_file))
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _gait(session_id: int, _session: SessionInfo):
     """The session's stored gait (cleaned once), reused by each correction so it only measures again."""
     return service.session_gait(_session)
@@ -48,11 +51,54 @@ def event_label(e: GaitEvent) -> str:
     return f"frame {e.frame} · {e.foot} {KIND_WORDS[e.kind]} ({e.time_s:.3f} s){mark}"
 
 
+_LABEL = re.compile(r"^frame (\d+) · (left|right) (.+?) \(")
+_KINDS = {words: kind for kind, words in KIND_WORDS.items()}
+
+
+def chosen_key(review: service.EventReview, value: str | None) -> str | None:
+    """The key of the event the Event box's ``value`` names, where that event is now; None if it is gone.
+
+    A click made while the page still shows the events before the last correction (the second click of a
+    double click on "+1 frame") sends the box's value of then: the key, or the label, of the event at its
+    frame of then.  That event is followed through the moves stored since, so the click edits what the user
+    chose, and the box shows it where it went.
+    >>> review = service.EventReview([], [GaitEvent("right", "toe_off", 8, 0.27)],
+    ...                              history=[{"action": "move", "foot": "right", "kind": "toe_off", "frame": 7,
+    ...                                        "to_frame": 8}])
+    >>> chosen_key(review, "frame 7 · right toe-off (0.233 s)"), chosen_key(review, "left|toe_off|7")
+    ('right|toe_off|8', None)
+    """
+    keys = {event_key(e) for e in review.events}
+    if value is not None and (label := _LABEL.match(value)) and label[3] in _KINDS:
+        value = f"{label[2]}|{_KINDS[label[3]]}|{label[1]}"
+    if value in keys or value is None:
+        return value
+    moves = [(f"{h['foot']}|{h['kind']}|{h['frame']}", f"{h['foot']}|{h['kind']}|{h['to_frame']}")
+             for h in review.history if h["action"] == "move"]
+    last = max((i for i, (source, _) in enumerate(moves) if source == value), default=None)
+    if last is None:
+        return None
+    for source, target in moves[last:]:
+        value = target if source == value else value
+    return value if value in keys else None
+
+
+def chosen_event(review: service.EventReview, value: str | None) -> GaitEvent | None:
+    """The event of ``review`` the Event box's ``value`` names (see :func:`chosen_key`)."""
+    key = chosen_key(review, value)
+    return next((e for e in review.events if event_key(e) == key), None)
+
+
 class _Editor:
     """The edits behind the panel's buttons.
 
-    Each reads the stored review, the chosen event and the current frame when clicked
-    (not when the button was drawn), so a click that races a rerun edits what the user sees now.
+    Each reads the chosen event and the current frame when clicked (not when the button was drawn), so a
+    click that races a rerun edits what the user sees now.  Reading, changing and storing the events is one
+    step under :func:`stridescope.session_service.editing`, with nothing drawn and no session state touched
+    inside it: Streamlit starts each click's run at once, in a new thread, and stops the run still going at
+    its next such call, so the callbacks of a double click run side by side, and one stopped halfway could
+    leave the store half-changed.  What the page shows next is set after the edit is stored; when a newer
+    click stops that, :func:`chosen_key` finds the moved event from the stored history.
     """
 
     def __init__(self, repo: Repository, session: SessionInfo, n_frames: int):
@@ -67,9 +113,6 @@ class _Editor:
         pose_file = str(session.file(service.POSE_FILE))
         return session, service.event_review(session), _track(pose_file)
 
-    def chosen(self, review: service.EventReview) -> GaitEvent | None:
-        return next((e for e in review.events if event_key(e) == st.session_state.get(self.event_key)), None)
-
     def show_frame(self, frame: int) -> None:
         st.session_state[self.frame_key] = min(max(frame, 0), self.last)
 
@@ -77,59 +120,66 @@ class _Editor:
         self.show_frame(st.session_state[self.frame_key] + delta)
 
     def go_to_event(self) -> None:
+        value = st.session_state.get(self.event_key)
         _, review, _ = self._state()
-        if (e := self.chosen(review)) is not None:
+        if (e := chosen_event(review, value)) is not None:
             self.show_frame(e.frame)
 
-    def _save(self, edit, action: dict) -> None:
-        """Apply ``edit(review, time_s) -> (events, excluded, frame to show or None)`` and store it."""
-        session, review, track = self._state()
+    def _save(self, edit) -> None:
+        """Apply ``edit(review, time_s) -> (events, excluded, action, event to choose or None, frame to show or
+        None)``, or None for nothing to do, to the stored review and store it; then show what it did."""
         try:
-            events, excluded, frame = edit(review, track.time_s)
-            edited = service.EventReview(review.automatic, events, excluded, review.history)
-            service.save_review(self.repo, session, edited, action, track,
-                                _gait(session.id, session))
+            with service.editing(self.session_id):
+                session, review, track = self._state()
+                if (made := edit(review, track.time_s)) is None:
+                    return
+                events, excluded, action, choose, frame = made
+                edited = service.EventReview(review.automatic, events, excluded, review.history)
+                service.save_review(self.repo, session, edited, action, track, _gait(session.id, session))
         except InputError as e:
             st.session_state[self.message_key] = ("error", str(e))
             return
+        st.session_state[self.message_key] = ("ok", f"Saved: {action['text']}. Measures updated.")
         if frame is not None:
             self.show_frame(frame)
-        st.session_state[self.message_key] = ("ok", f"Saved: {action['text']}. Measures updated.")
+        if choose is not None:
+            st.session_state[self.event_key] = choose
 
     def move(self, delta: int) -> None:
-        _, review, _ = self._state()
-        e = self.chosen(review)
-        if e is None:
-            return
+        value = st.session_state.get(self.event_key)
 
         def edit(review, time_s):
+            if (e := chosen_event(review, value)) is None:
+                return None
             excluded = [(f, n + delta) if (f, n) == (e.foot, e.frame) and e.kind == "initial_contact" else (f, n)
                         for f, n in review.excluded]
-            return move_event(review.events, e, delta, time_s), excluded, e.frame + delta
+            action = {"action": "move", "foot": e.foot, "kind": e.kind, "frame": e.frame, "to_frame": e.frame + delta,
+                      "text": f"{describe_short(e)} moved to frame {e.frame + delta}"}
+            return (move_event(review.events, e, delta, time_s), excluded, action,
+                    f"{e.foot}|{e.kind}|{e.frame + delta}", e.frame + delta)
 
-        self._save(edit, {"action": "move", "foot": e.foot, "kind": e.kind, "frame": e.frame,
-                          "to_frame": e.frame + delta, "text": f"{describe_short(e)} moved to frame {e.frame + delta}"})
-        if st.session_state.get(self.message_key, ("",))[0] == "ok":
-            st.session_state[self.event_key] = f"{e.foot}|{e.kind}|{e.frame + delta}"
+        self._save(edit)
 
     def delete(self) -> None:
-        _, review, _ = self._state()
-        e = self.chosen(review)
-        if e is None:
-            return
-        self._save(lambda review, time_s: (delete_event(review.events, e, time_s),
-                                           [x for x in review.excluded if x != (e.foot, e.frame)], None),
-                   {"action": "delete", "foot": e.foot, "kind": e.kind, "frame": e.frame,
-                    "text": f"{describe_short(e)} deleted"})
+        value = st.session_state.get(self.event_key)
+
+        def edit(review, time_s):
+            if (e := chosen_event(review, value)) is None:
+                return None
+            action = {"action": "delete", "foot": e.foot, "kind": e.kind, "frame": e.frame,
+                      "text": f"{describe_short(e)} deleted"}
+            return (delete_event(review.events, e, time_s), [x for x in review.excluded if x != (e.foot, e.frame)],
+                    action, None, None)
+
+        self._save(edit)
 
     def add(self) -> None:
         foot, kind = st.session_state[self.foot_key], st.session_state[self.kind_key]
         frame = st.session_state[self.frame_key]
-        self._save(lambda review, time_s: (add_event(review.events, foot, kind, frame, time_s), review.excluded, None),
-                   {"action": "add", "foot": foot, "kind": kind, "frame": frame,
-                    "text": f"{foot} {KIND_WORDS[kind]} added at frame {frame}"})
-        if st.session_state.get(self.message_key, ("",))[0] == "ok":
-            st.session_state[self.event_key] = f"{foot}|{kind}|{frame}"
+        action = {"action": "add", "foot": foot, "kind": kind, "frame": frame,
+                  "text": f"{foot} {KIND_WORDS[kind]} added at frame {frame}"}
+        self._save(lambda review, time_s: (add_event(review.events, foot, kind, frame, time_s), review.excluded,
+                                           action, f"{foot}|{kind}|{frame}", None))
 
     def exclude(self, include: bool) -> None:
         foot, frame = st.session_state[self.stride_key]
@@ -141,12 +191,11 @@ class _Editor:
             action = {"action": "exclude", "foot": foot, "frame": frame, "reason": reason,
                       "text": f"{foot} stride from frame {frame} excluded ({reason})"}
         self._save(lambda review, time_s: (
-            review.events,
-            [x for x in review.excluded if x != (foot, frame)] + ([] if include else [(foot, frame)]), None), action)
+            review.events, [x for x in review.excluded if x != (foot, frame)] + ([] if include else [(foot, frame)]),
+            action, None, None))
 
     def revert(self) -> None:
-        session, _, _ = self._state()
-        service.revert_to_automatic(self.repo, session)
+        service.revert_to_automatic(self.repo, self.repo.session(self.session_id))
         st.session_state[self.message_key] = ("ok", "Back to the automatic events.")
 
 
@@ -157,8 +206,11 @@ def show(repo: Repository, session: SessionInfo, analysis: Analysis, stepper) ->
     edit = _Editor(repo, session, min(n_frames, stepper.n_frames))
     st.session_state.setdefault(edit.frame_key, 0)
     message = st.session_state.pop(edit.message_key, None)
+    # Always drawn, so that a message does not move the widgets below it: a moved widget is drawn anew while
+    # the old one stays on the page, greyed, until the run ends (two Event boxes during the run after an edit).
+    notice = st.empty()
     if message:
-        (st.error if message[0] == "error" else st.success)(message[1])
+        (notice.error if message[0] == "error" else notice.success)(message[1])
 
     st.markdown(measured_line(analysis))
     st.image(timeline_png(analysis, review, st.session_state[edit.frame_key], n_frames), width="stretch")
@@ -176,8 +228,7 @@ def show(repo: Repository, session: SessionInfo, analysis: Analysis, stepper) ->
     with controls:
         st.markdown("**Events**")
         by_key = {event_key(e): e for e in review.events}
-        if st.session_state.get(edit.event_key) not in by_key and review.events:
-            st.session_state[edit.event_key] = event_key(min(review.events, key=lambda e: abs(e.frame - index)))
+        _chosen_event_in_box(edit, review, index)
         st.selectbox("Event", list(by_key), key=edit.event_key, format_func=lambda k: event_label(by_key[k]))
         if review.events:
             go, back, fwd, rm = st.columns(4)
@@ -196,6 +247,20 @@ def show(repo: Repository, session: SessionInfo, analysis: Analysis, stepper) ->
 
         _strides(edit, analysis, review)
         _provenance(edit, session, analysis, review)
+
+
+def _chosen_event_in_box(edit: _Editor, review: service.EventReview, frame: int) -> None:
+    """Point the Event box at an event of ``review`` before it is drawn: the one it names, followed to where
+    it was moved (:func:`chosen_key`), else, as after a deletion, the event nearest ``frame``.
+
+    A box whose value is not among its options would be reset by Streamlit to the first event of the clip.
+    """
+    value = st.session_state.get(edit.event_key)
+    key = chosen_key(review, value)
+    if key is None and review.events:
+        key = event_key(min(review.events, key=lambda e: abs(e.frame - frame)))
+    if key != value:
+        st.session_state[edit.event_key] = key
 
 
 def measured_line(analysis: Analysis) -> str:
