@@ -41,7 +41,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
 
 from stridescope import migrations
 from stridescope.settings import Settings
@@ -249,11 +249,11 @@ class Repository:
         if athlete_id is not None:
             query = query.where(GaitSession.athlete_id == athlete_id)
         with Session(self.engine) as db:
-            return [info for s in db.scalars(query) if (info := self._info(s))]
+            return [info for s in db.scalars(query).unique() if (info := self._info(s))]
 
     def session(self, session_id: int) -> SessionInfo | None:
         with Session(self.engine) as db:
-            s = db.scalars(_session_query().where(GaitSession.id == session_id)).first()
+            s = db.scalars(_session_query().where(GaitSession.id == session_id)).unique().first()
             return self._info(s) if s else None
 
     def _info(self, s: GaitSession) -> SessionInfo | None:
@@ -449,9 +449,11 @@ class Repository:
 
 
 def _session_query():
+    # One SELECT with joins, not one per relation: separate SELECTs each see the database as it is then, so a
+    # read while a correction replaces an analysis could get the new analysis without its files.
     return select(GaitSession).options(
-        selectinload(GaitSession.athlete),
-        selectinload(GaitSession.analyses).selectinload(AnalysisRecord.files),
+        joinedload(GaitSession.athlete),
+        joinedload(GaitSession.analyses).joinedload(AnalysisRecord.files),
     )
 
 

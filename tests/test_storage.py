@@ -236,6 +236,33 @@ def test_sessions_stored_at_the_same_moment_are_all_intact(repo):
         assert all(p.is_file() for p in s.files.values())
 
 
+def test_a_session_read_while_its_analysis_is_replaced_is_whole(repo):
+    """A correction replaces a session's analysis while another browser tab reads the session: every read sees
+    one whole analysis with its files, the old or the new, never the new one without its files."""
+    import threading
+
+    sid = store_one(repo)
+    done, seen = threading.Event(), []
+
+    def correct() -> None:
+        try:
+            for k in range(40):
+                old = repo.session(sid).analysis_id
+                with repo.workspace() as work:
+                    _, out = analysis_output(work, marker=f"correction {k}")
+                    repo.add_analysis(sid, out, META, replaces=[old])
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=correct)
+    writer.start()
+    while not done.is_set():
+        s = repo.session(sid)
+        seen.append(s is not None and {"analysis.json", "strides.csv"} <= set(s.files))
+    writer.join()
+    assert len(seen) > 40 and all(seen), f"{seen.count(False)} of {len(seen)} reads saw an analysis without its files"
+
+
 def _store_in_another_process(data_dir: str, database_url: str, k: int, start) -> int:
     """One app process storing a session for the athlete "Runner" (run by ``test_..._in_two_processes``)."""
     repo = Repository(load_settings({"STRIDESCOPE_DATA": data_dir, "STRIDESCOPE_DB_URL": database_url}))
