@@ -263,6 +263,7 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
     step = _known(step_period_s) or median_step_interval(contacts)
     if step is None:
         return contacts
+    contacts = rejoined_contacts(contacts, xy, time_s, ground, step)
     toe = {foot: toe_speed(velocity, foot, ground[foot]) for foot in FOOT_POINTS}
 
     def taking_off(c: Contact, last: int | None = None) -> Contact:
@@ -292,6 +293,54 @@ def detect_contacts(xy: np.ndarray, time_s: np.ndarray, params: EventParams = Ev
 
     chain = bridge_gaps([contacts[i] for _, _, i in landings], step, time_s, search)
     return plausible_toe_offs(consistent_toe_offs(chain, step, fps, taking_off, params.contact_spread_steps), step)
+
+
+def rejoined_contacts(contacts: list[Contact], xy: np.ndarray, time_s: np.ndarray, ground: dict[str, np.ndarray],
+                      step: float) -> list[Contact]:
+    """``contacts`` (time order) with each contact the pose model broke in pieces joined again.
+
+    Where the model loses a planted shoe for part of its stance (in heavy slow motion for
+    tens of frames: a blurred shoe in front of a cluttered background), the foot's speed
+    relative to the ground jumps and its contact falls into pieces.  A foot on the ground
+    moves with it, so its position less the ground's motion (its ground-fixed place, the
+    median over each piece) stays put; a foot that really left the ground comes down a
+    stride ahead of it.  So consecutive contacts of one foot that together last no longer
+    than the longest contact (:data:`CONTACT_STEPS`) and stand within a foot length of the
+    same ground-fixed place are one contact.
+
+    >>> t = np.arange(120) / 30.0
+    >>> xy = np.zeros((120, 33, 2)); xy[:, 30, 0] = 100 - 30 * t; xy[:, 32, 0] = 130 - 30 * t
+    >>> g = {"left": np.array([-30.0, 0.0]), "right": np.array([-30.0, 0.0])}
+    >>> c = [Contact("right", 0.5, 0.9, 15, 27, True), Contact("right", 1.2, 1.6, 36, 48, True)]
+    >>> [(x.initial_contact_frame, x.toe_off_frame) for x in rejoined_contacts(c, xy, t, g, 1.0)]
+    [(15, 48)]
+    >>> xy[36:, [30, 32], 0] += 200  # came down a stride ahead: a new contact
+    >>> len(rejoined_contacts(c, xy, t, g, 1.0))
+    2
+    """
+    def place(c: Contact) -> np.ndarray:
+        frames = slice(c.initial_contact_frame, c.toe_off_frame + 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a piece without landmarks: NaN, joined to nothing
+            foot = np.nanmean(xy[frames, list(FOOT_POINTS[c.foot])], axis=1)
+            return np.nanmedian(foot - ground[c.foot] * time_s[frames, None], axis=0)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        foot_px = {f: float(np.nanmedian(np.linalg.norm(xy[:, h] - xy[:, toe], axis=1)))
+                   for f, (h, toe) in FOOT_POINTS.items()}
+    out: list[Contact] = []
+    last: dict[str, int] = {}
+    for c in contacts:
+        k = last.get(c.foot)
+        if k is not None and c.toe_off_s - out[k].initial_contact_s <= CONTACT_STEPS[1] * step \
+                and np.linalg.norm(place(c) - place(out[k])) <= foot_px[c.foot]:
+            out[k] = replace(out[k], toe_off_s=c.toe_off_s, toe_off_frame=c.toe_off_frame,
+                             complete=out[k].complete and c.complete)
+            continue
+        last[c.foot] = len(out)
+        out.append(c)
+    return out
 
 
 def consistent_toe_offs(contacts: list[Contact], step: float, fps: float,
