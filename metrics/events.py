@@ -306,7 +306,7 @@ def rejoined_contacts(contacts: list[Contact], xy: np.ndarray, time_s: np.ndarra
 
     Where the model loses a planted shoe for part of its stance (in heavy slow motion for
     tens of frames: a blurred shoe in front of a cluttered background), its landmarks jump
-    off the foot and back, and the contact falls into pieces.  A foot on the ground moves
+    off the foot (or onto the other foot) and back, and the contact falls into pieces.  A foot on the ground moves
     with it, so its position less the ground's motion (its ground-fixed place) stays put; a
     foot that really left the ground comes down a stride ahead.  So consecutive contacts of
     one foot are one contact when they stand within a foot length of the same ground-fixed
@@ -315,20 +315,8 @@ def rejoined_contacts(contacts: list[Contact], xy: np.ndarray, time_s: np.ndarra
     from that place: the model lost the foot, not the foot the ground.  (A foot that stays
     near its place but moves against the ground, as in the frames before a landing, is not
     on it: the speed threshold decides there, as before.)
-
-    >>> t = np.arange(120) / 30.0
-    >>> xy = np.zeros((120, 33, 2)); xy[:, 30, 0] = 100 - 30 * t; xy[:, 32, 0] = 130 - 30 * t
-    >>> g = {"left": np.array([-30.0, 0.0]), "right": np.array([-30.0, 0.0])}
-    >>> c = [Contact("right", 0.5, 0.9, 15, 27, True), Contact("right", 1.2, 1.6, 36, 48, True)]
-    >>> len(rejoined_contacts(c, xy, t, g, 1.0))  # nothing lost in between: the speed decided
-    2
-    >>> xy[28:36, [30, 32], 1] -= 80  # the model drew the foot up the shank for 8 frames
-    >>> [(x.initial_contact_frame, x.toe_off_frame) for x in rejoined_contacts(c, xy, t, g, 1.0)]
-    [(15, 48)]
-    >>> xy[36:, [30, 32], 0] += 200  # came down a stride ahead: a new contact
-    >>> len(rejoined_contacts(c, xy, t, g, 1.0))
-    2
     """
+
     def grounded(foot: str, frames: slice) -> np.ndarray:
         """``[k, 2]``: the foot's position less the ground's motion in ``frames`` (NaN where unseen)."""
         with warnings.catch_warnings():

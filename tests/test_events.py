@@ -325,3 +325,43 @@ def test_side_toe_off_on_exact_landmarks_is_within_half_a_frame():
     found = detector_contacts(xy, t, "side")
     assert all(abs(np.median(signed_errors_ms(event_times(found, f, "toe_off"), true[f]))) <= 1000 / 60 / 2
                for f in ("left", "right"))
+
+
+def broken_stance(lost: str) -> tuple:
+    """A right foot on a belt moving -30 px/s (1 s step at 30 fps), on the ground 0.5-1.6 s, detected as two
+    pieces (0.5-0.9 s and 1.2-1.6 s); in between the model draws it ``lost`` ("up the shank", "nowhere" as seen:
+    on the foot, but too fast for the threshold)."""
+    import numpy as np
+
+    from metrics.events import Contact
+
+    t = np.arange(120) / 30.0
+    xy = np.zeros((120, 33, 2))
+    xy[:, 30, 0], xy[:, 32, 0] = 100 - 30 * t, 130 - 30 * t
+    if lost == "up the shank":
+        xy[28:36, [30, 32], 1] -= 80
+    pieces = [Contact("right", 0.5, 0.9, 15, 27, True), Contact("right", 1.2, 1.6, 36, 48, True)]
+    return pieces, xy, t, {foot: np.array([-30.0, 0.0]) for foot in ("left", "right")}
+
+
+def test_a_stance_the_model_lost_for_a_while_is_one_contact():
+    """The shoe drawn up the shank for 8 frames mid-stance, then back where the belt carried it: one contact
+    from the first piece's landing to the second's toe-off (in 10x slow motion the lab clip's stances broke so
+    for 16-50 frames, halving its contact time)."""
+    from metrics.events import rejoined_contacts
+
+    pieces, xy, t, ground = broken_stance("up the shank")
+    joined = rejoined_contacts(pieces, xy, t, ground, step=1.0)
+    assert [(c.initial_contact_frame, c.toe_off_frame) for c in joined] == [(15, 48)]
+
+
+def test_pieces_of_contact_the_speed_split_are_left_to_the_speed():
+    """Drawn on the foot all along, the speed threshold's verdict stands (a foot hovering before its landing
+    is near its landing place but not on the ground); a second piece a stride ahead is a new contact."""
+    from metrics.events import rejoined_contacts
+
+    pieces, xy, t, ground = broken_stance("nowhere")
+    assert rejoined_contacts(pieces, xy, t, ground, step=1.0) == pieces
+    pieces, xy, t, ground = broken_stance("up the shank")
+    xy[36:, [30, 32], 0] += 200
+    assert rejoined_contacts(pieces, xy, t, ground, step=1.0) == pieces
