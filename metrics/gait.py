@@ -252,6 +252,7 @@ def ground_line_tilt(xy: np.ndarray, contacts: list[Contact]) -> float:
     for c in contacts:
         heel, toe = FOOT_POINTS[c.foot]
         frames = np.arange(c.initial_contact_frame, c.toe_off_frame + 1)
+        frames = frames[np.isfinite(xy[frames][:, [heel, toe]]).all(axis=2).any(axis=1)]  # the foot unseen: no point
         low = np.nanmax(xy[frames][:, [heel, toe], 1], axis=1)
         x = np.nanmean(xy[frames][:, [heel, toe], 0], axis=1)
         ok = np.isfinite(low) & np.isfinite(x)

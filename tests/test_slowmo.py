@@ -119,3 +119,110 @@ def test_the_lab_slow_motion_clip_offers_the_factor_of_its_labelled_step_rate(re
     offered = [g.capture_fps for g in slow_motion_guesses(analysis.metrics["cadence_spm"].value,
                                                           analysis.clip["capture_fps"])]
     assert offered == [g.capture_fps for g in slow_motion_guesses(17.6, 30000 / 1001)] == [300]
+
+
+# Events in slow motion.  Re-timing a TUNING clip's pose track (time x 10: 30 fps played as 3 fps video time)
+# checks the time scale without the only labelled slow-motion clip; the lab clip's rows are partly in-sample.
+RETIMED = "zzzhushi_treadmill_side_portrait_30fps.mp4"
+
+
+def test_the_event_detector_reads_slow_motion_in_its_own_time(real_track):
+    """The same positions stored as 10x slow motion (TUNING clip zzzhushi, cleaned once): every contact on the
+    same frames, its times 10x longer (every duration of the detector is in steps of the clip)."""
+    import numpy as np
+
+    from metrics.clean import clean
+    from metrics.events import detect_contacts
+    from metrics.periodicity import step_period
+
+    track = real_track(RETIMED)
+    xy = clean(track.image_xy, track.time_s, view="side").xy
+    real, slow = track.time_s, 10 * track.time_s
+    found = {k: detect_contacts(xy, t, step_period_s=step_period(xy, t).period_s) for k, t in ((1, real), (10, slow))}
+    frames = {k: [(c.foot, c.initial_contact_frame, c.toe_off_frame, c.complete) for c in cs]
+              for k, cs in found.items()}
+    assert len(frames[1]) >= 30 and frames[10] == frames[1]
+    assert np.allclose([c.toe_off_s - c.initial_contact_s for c in found[10]],
+                       [10 * (c.toe_off_s - c.initial_contact_s) for c in found[1]])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30 on zzzhushi (TUNING): 66 of 67 events on the same frames within 1, one 3 frames away; "
+    "contact time 228.7 ms real time against 220.1 (+3.9 %; mhuang24 60 fps: 260.8 against 247.7, +5.3 %, one event "
+    "unmatched).  The cause is metrics/clean.py, whose durations are in seconds (low-pass cut-off, outlier window, "
+    "gap filling, re-drawing the feet): cleaned in the clip's step time instead, both clips give the original's "
+    "events exactly"))
+def test_a_clip_stored_as_slow_motion_gives_the_same_events(real_track):
+    """The whole analysis of the TUNING clip zzzhushi re-timed as 10x slow motion: every event on the original's
+    frame within 1, contact time 10x longer within 2 %."""
+    from metrics.measure import analyze_track
+
+    track = real_track(RETIMED)
+    slow = track.copy()
+    slow.time_s = 10 * track.time_s
+    original, retimed = analyze_track(track), analyze_track(slow)
+    assert len(retimed.events) == len(original.events)
+    assert all(a.kind == b.kind and a.foot == b.foot and abs(a.frame - b.frame) <= 1
+               for a, b in zip(original.events, retimed.events))
+    contact = original.metrics["ground_contact_time_ms"].value
+    assert retimed.metrics["ground_contact_time_ms"].value / 10 == pytest.approx(contact, rel=0.02)
+
+
+LAB_SLOWED = "mhuang24_treadmill_side_lab_slowed"
+
+
+def lab_contact_times(real_analysis) -> tuple[float, float]:
+    """(detected, labelled) median ground contact time of the lab clip, ms of video time."""
+    from metrics.validation import labelled_contact_time_ms
+    from tests.conftest import event_labels
+
+    labelled = labelled_contact_time_ms(event_labels(LAB_SLOWED))
+    return real_analysis(f"{LAB_SLOWED}.mp4").metrics["ground_contact_time_ms"].value, labelled
+
+
+def test_the_lab_slow_motion_clip_reads_whole_contacts(real_analysis):
+    """CHECKING clip, heavy slow motion (~100 frames a step): each stance is read as one contact, not halved.
+
+    The model draws the shoe off the foot, or on the other foot, for 16-50 frames of most stances (frames 38-56,
+    418-450, 516-560 looked at); until those pieces were joined again (metrics.events.rejoined_contacts) contact
+    time read 1272 ms against the labels' 2469 ms (-48 %).  Now 2977 ms (+20.6 %).  The rule was written while
+    looking at this clip, the only labelled heavy slow motion, so this is partly in-sample."""
+    detected, labelled = lab_contact_times(real_analysis)
+    assert detected == pytest.approx(labelled, rel=0.25)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: 2977 ms against 2469 (+20.6 %, video time): the near foot's toe-offs are found 11-18 "
+    "frames late (the model's toe rises with the heel from mid-stance, no crisp take-off) and initial contacts "
+    "9-15 frames early (the model loses the landing shoe)"))
+def test_the_lab_slow_motion_clip_contact_time_within_ten_percent(real_analysis):
+    """Issue #9's target for contact time (within 10 %), on the lab clip against its labels."""
+    detected, labelled = lab_contact_times(real_analysis)
+    assert detected == pytest.approx(labelled, rel=0.10)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 2026-11-30: at --capture-fps 300 initial-contact precision and recall 0.33 (3 of 9 within a third "
+    "of a step; 9 of 9 at the stored rate) and contact time 127 ms against the labels' 247 (-49 %; at the stored "
+    "rate 2977 ms of video, 298 ms real time).  The pose model's landmarks differ (its smoothing follows the "
+    "timestamps: median 1.0 px, p95 6.6 px), but read in video time (x10) those same landmarks give 9 of 9 and "
+    "2812 ms, so the difference is metrics/clean.py's durations in seconds: at 300 fps it rejects 838 positions as "
+    "outliers and bridges them (28 in video time), holding the shoe still through the model's 20-50-frame slips and "
+    "then catching up faster than the belt; the near foot's landings are not found, and the broken stances show "
+    "nothing that marks the foot as lost"))
+def test_the_lab_clip_at_its_capture_rate_reads_the_events_of_its_stored_rate(real_analysis, real_track):
+    """What the slow-motion hint asks for (--capture-fps 300) must give the same contacts, in real time, as the
+    stored rate: initial contacts found (precision and recall >= 0.95 within a third of a step) and contact time
+    within 10 % of the stored rate's, divided by the factor.  CHECKING clip; the joining of broken stances was
+    written while looking at it (partly in-sample)."""
+    from benchmarks.validate import match_tolerance
+    from metrics.measure import analyze_track
+    from metrics.validation import event_errors
+    from tests.conftest import event_labels
+
+    labels = event_labels(LAB_SLOWED)
+    at_capture = analyze_track(real_track(f"{LAB_SLOWED}.mp4", capture_fps=300))
+    found = event_errors(at_capture.events, labels, "initial_contact", match_tolerance(labels, False))
+    assert found.precision >= 0.95 and found.recall >= 0.95
+    stored = real_analysis(f"{LAB_SLOWED}.mp4").metrics["ground_contact_time_ms"].value
+    assert at_capture.metrics["ground_contact_time_ms"].value == pytest.approx(stored / 10, rel=0.10)
