@@ -159,6 +159,9 @@ def main() -> int:
             if not _measurable(name, analysis.view["kind"]):
                 continue
             m = analysis.metrics.get(name)
+            if m is None and "(no scale given)" in next(sp.definition for sp in SPECS if sp.name == name) \
+                    and analysis.scale.get("px_per_m"):
+                continue  # a leg-length measure is given only where no scale is (its cm / m twin is)
             measured = m.value if m else None
             error = f"{measured - value:+.2f}" if measured is not None else "not measured"
             metric_rows.append((item.clip.stem, item.role, name, "-" if measured is None else f"{measured:.2f}",
