@@ -116,9 +116,10 @@ def progress_bar(first_text: str):
     return bar, update
 
 
-def table(rows: list[dict]) -> None:
-    """A table tall enough to show every row without scrolling inside it."""
-    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)
+def table(rows: list[dict], wide: tuple[str, ...] = ()) -> None:
+    """A table tall enough to show every row without scrolling inside it; the ``wide`` columns are drawn wider."""
+    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4,
+                 column_config={name: st.column_config.Column(width="medium") for name in wide})
 
 
 def fitted(width: int, height: int, max_height_px: int = 620, page_px: int = 1100):

@@ -50,7 +50,7 @@ def show(repo: Repository) -> None:
         "Frame by frame": lambda: _frames(session),
         "Review events": lambda: review.show(repo, session, analysis,
                                              _stepper(str(session.file(ANALYSIS_FILE)), session)),
-        "Measures": lambda: table(metric_rows(analysis)),
+        "Measures": lambda: table(metric_rows(analysis), wide=("Value",)),  # room for "18.8° (rearfoot or midfoot)"
         "Strides": lambda: table(stride_rows(analysis)),
         "Plots": lambda: _plots(session, analysis),
         "Downloads": lambda: _downloads(repo, session),
