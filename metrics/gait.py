@@ -206,7 +206,8 @@ class Gait:
         arrays = {"raw_xy": self.cleaned.raw_xy, "swapped": self.cleaned.swapped, "filled": self.cleaned.filled,
                   "rejected": self.cleaned.rejected, "cleaned_xy": self.cleaned.xy,  # xy is the fitted body's
                   **{f"angle/{name}/{side}": v for name, sides in self.angles.items() for side, v in sides.items()}}
-        meta = {"version": GAIT_FILE_VERSION, "cutoff_hz": self.cleaned.cutoff_hz, "view": self.view.to_dict(),
+        meta = {"version": GAIT_FILE_VERSION, "cutoff_hz": self.cleaned.cutoff_hz,
+                "max_gap_s": self.cleaned.max_gap_s, "view": self.view.to_dict(),
                 "scale": asdict(self.scale), "contacts": [asdict(c) for c in self.contacts]}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -233,7 +234,7 @@ class Gait:
         if np.array_equal(plain["frame_time_s"], plain["time_s"]):
             plain["frame_time_s"] = plain["time_s"]
         cleaned = CleanTrack(a.get("cleaned_xy", plain["xy"]), a["raw_xy"], a["swapped"], a["filled"], a["rejected"],
-                             meta["cutoff_hz"])
+                             meta["cutoff_hz"], meta.get("max_gap_s", CleanTrack.max_gap_s))
         strides = strides_from_contacts(contacts, plain.get("step_period_s"))
         return cls(**plain, view=View(**meta["view"]), contacts=contacts, strides=strides,
                    scale=Scale(**meta["scale"]), cleaned=cleaned, angles=angles)
@@ -345,7 +346,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
                frame_size: tuple[int, int], view: str | None = "auto",
                treadmill_speed_kmh: float | None = None, height_cm: float | None = None,
                params: EventParams = EventParams(), contacts: list[Contact] | None = None,
-               background_px_s: float | None = None, camera_roll: dict | None = None) -> Gait:
+               background_px_s: float | None = None, camera_roll: dict | None = None,
+               slow_motion: float = 1.0) -> Gait:
     """Resample onto an even grid if needed, detect the view, clean once, find (or take) the
     contacts, level the ground, fix the scale and compute the per-frame angles.
 
@@ -353,7 +355,8 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     replace detection; on a resampled clip their frames move to the grid by time.
     ``background_px_s`` (the background's image speed, :mod:`vision.camera`) tells a camera
     following an overground runner from a treadmill.  ``camera_roll`` (:class:`vision.roll.Roll` as a dict)
-    is taken out of angles to the vertical when it is confident.
+    is taken out of angles to the vertical when it is confident.  ``slow_motion`` (capture rate over stored
+    rate) has the positions cleaned in the stored video's time (:func:`metrics.clean.clean`).
     """
     frame_time_s = np.asarray(time_s, float)
     grid = even_grid(frame_time_s)
@@ -366,7 +369,7 @@ def build_gait(image_xy: np.ndarray, time_s: np.ndarray, visibility: np.ndarray,
     # (same view, direction and near side as on cleaned positions on all 17 clips tried).
     fps = (len(time_s) - 1) / (time_s[-1] - time_s[0])
     the_view = detect_view(np.asarray(image_xy, float), visibility, view, fps)
-    cleaned = clean(image_xy, time_s, view=the_view.kind)
+    cleaned = clean(image_xy, time_s, view=the_view.kind, slow_motion=slow_motion)
     xy = cleaned.xy
     found = step_period(xy, time_s)
     period = found.period_s if found.found else None

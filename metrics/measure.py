@@ -83,6 +83,16 @@ class Analysed(NamedTuple):
     analysis: Analysis
 
 
+def slow_motion_factor(source: dict) -> float:
+    """How many times slower a clip plays than it was filmed: its capture rate over its stored rate (1: real time).
+
+    >>> slow_motion_factor({"fps": 29.97, "capture_fps": 299.7}), slow_motion_factor({"fps": 30.0})
+    (10.0, 1.0)
+    """
+    fps, capture = source.get("fps"), source.get("capture_fps")
+    return float(capture) / float(fps) if fps and capture else 1.0
+
+
 def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None = None,
             height_cm: float | None = None, params: EventParams = EventParams(),
             events: list[GaitEvent] | None = None, excluded: Collection[tuple[str, int]] = ()) -> Analysed:
@@ -97,7 +107,8 @@ def analyze(track, view: str | None = "auto", treadmill_speed_kmh: float | None 
     contacts = None if events is None else contacts_from_events(events, track.time_s)
     g = build_gait(track.image_xy, track.time_s, track.visibility, tuple(track.frame_size), view,
                    treadmill_speed_kmh, height_cm, params, contacts=contacts,
-                   background_px_s=track.source.get("background_px_s"), camera_roll=track.source.get("camera_roll"))
+                   background_px_s=track.source.get("background_px_s"), camera_roll=track.source.get("camera_roll"),
+                   slow_motion=slow_motion_factor(track.source))
     if contacts is not None:
         g = on_given_contacts(g)
     return Analysed(g, analysis_of(g, track, excluded))
