@@ -39,7 +39,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metrics import trend
 from metrics.trend import filming_floor
 
 if TYPE_CHECKING:
@@ -77,24 +76,13 @@ def measured_p90(name: str, view: str | None = None) -> float | None:
 
 
 def value_floor(name: str) -> float:
-    """How far (90th percentile) measure ``name``'s clip value reads from the same run's other filmed versions.
-
-    Real side running clips and their metamorphic transforms (mirrored, 30/25 fps, start trimmed, CRF 35,
-    letterboxed; ``values`` in metrics/filming_change.json, benchmarks/filming_change.py); 0 where unmeasured.
-    Each synthetic runner is rendered once, so their error cannot show it: mhuang24's overstride read
-    25.3-31.0 % leg over its versions (near leg 25.3-28.9).
+    """How far (90th percentile) measure ``name``'s clip value reads from the same run's other filmed versions
+    (:func:`metrics.trend.filming_floor`): each synthetic runner is rendered once, so their error cannot show it.
 
     >>> value_floor("no_such_measure")
     0.0
     """
-    return float((trend._filming().get("values", {}).get(name) or {}).get("p90_abs") or 0.0)  # one table, one reader
-
-
-def value_floor_note(name: str, unit: str) -> str:
-    """The clause saying a value's uncertainty covers its real-video floor (:func:`value_floor`; "" when none)."""
-    f = value_floor(name)
-    return (f", which covers the +/-{f:.1f} {unit} by which its value reads differently when the same run is filmed "
-            "differently" if f else "")
+    return filming_floor(name, of="value")
 
 
 def error_floor(spec: MetricSpec, view: str | None = None) -> float:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from metrics.accuracy import unseen_change, value_floor_note
+from metrics.accuracy import unseen_change
 from metrics.analysis import Confidence, Finding, Metric, NotAssessable, QualityNote
 from metrics.registry import SPECS, spec
 from metrics.spec import words
@@ -186,7 +186,7 @@ def check(m: Metric | None, when: Direction) -> tuple[bool, str | None]:
         return True, reason
     if m.uncertainty is None:
         return True, UNKNOWN_UNCERTAINTY
-    within = f"within this clip's uncertainty of +/-{m.uncertainty:.1f} {m.unit}{value_floor_note(m.name, m.unit)}"
+    within = f"within this clip's uncertainty of +/-{m.uncertainty:.1f} {m.unit}{filming_note(m.name, m.unit, 'value')}"
     if excess <= m.uncertainty:
         return True, f"it is {excess:.1f} {m.unit} {when} the band, {within}: it may lie inside the band"
     near = m.left if m.near_side == "left" else m.right if m.near_side == "right" else None
