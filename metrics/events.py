@@ -319,19 +319,10 @@ def rejoined_contacts(contacts: list[Contact], xy: np.ndarray, time_s: np.ndarra
 
     def grounded(foot: str, frames: slice) -> np.ndarray:
         """``[k, 2]``: the foot's position less the ground's motion in ``frames`` (NaN where unseen)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # unseen frames: NaN
-            return np.nanmean(xy[frames, list(FOOT_POINTS[foot])], axis=1) - ground[foot] * time_s[frames, None]
+        return np.nanmean(xy[frames, list(FOOT_POINTS[foot])], axis=1) - ground[foot] * time_s[frames, None]
 
-    def place(c: Contact) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a piece never seen: NaN, joined to nothing
-            return np.nanmedian(grounded(c.foot, slice(c.initial_contact_frame, c.toe_off_frame + 1)), axis=0)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        foot_px = {f: float(np.nanmedian(np.linalg.norm(xy[:, h] - xy[:, toe], axis=1)))
-                   for f, (h, toe) in FOOT_POINTS.items()}
+    def place(c: Contact) -> np.ndarray:  # a piece never seen: NaN, joined to nothing
+        return np.nanmedian(grounded(c.foot, slice(c.initial_contact_frame, c.toe_off_frame + 1)), axis=0)
 
     def lost_between(a: Contact, b: Contact) -> bool:
         here = place(a)
@@ -342,15 +333,19 @@ def rejoined_contacts(contacts: list[Contact], xy: np.ndarray, time_s: np.ndarra
 
     out: list[Contact] = []
     last: dict[str, int] = {}
-    for c in contacts:
-        k = last.get(c.foot)
-        if k is not None and c.toe_off_s - out[k].initial_contact_s <= CONTACT_STEPS[1] * step \
-                and lost_between(out[k], c):
-            out[k] = replace(out[k], toe_off_s=c.toe_off_s, toe_off_frame=c.toe_off_frame,
-                             complete=out[k].complete and c.complete)
-            continue
-        last[c.foot] = len(out)
-        out.append(c)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # unseen frames are NaN and stay so
+        foot_px = {f: float(np.nanmedian(np.linalg.norm(xy[:, h] - xy[:, toe], axis=1)))
+                   for f, (h, toe) in FOOT_POINTS.items()}
+        for c in contacts:
+            k = last.get(c.foot)
+            if k is not None and c.toe_off_s - out[k].initial_contact_s <= CONTACT_STEPS[1] * step \
+                    and lost_between(out[k], c):
+                out[k] = replace(out[k], toe_off_s=c.toe_off_s, toe_off_frame=c.toe_off_frame,
+                                 complete=out[k].complete and c.complete)
+                continue
+            last[c.foot] = len(out)
+            out.append(c)
     return out
 
 
