@@ -55,13 +55,13 @@ def summarise(errors: dict[str, np.ndarray], height_px: float,
 
 def stance_frames(truth: dict, n: int, foot: str) -> np.ndarray:
     """[n] True on the frames inside one of ``foot``'s true stances (initial contact to toe-off)."""
-    fps, events = truth["render"]["fps"], truth["events"]
+    events = truth["events"]
     on = np.zeros(n, bool)
     for ic in (e for e in events if e["kind"] == "initial_contact" and e["foot"] == foot):
         to = next((e for e in events if e["kind"] == "toe_off" and e["foot"] == foot
                    and e["time_s_exact"] > ic["time_s_exact"]), None)
-        if to is not None:
-            on[int(np.ceil(ic["time_s_exact"] * fps)):int(np.floor(to["time_s_exact"] * fps)) + 1] = True
+        if to is not None:  # the truth's frames are the first and last in contact (synth.truth.event_frame)
+            on[ic["frame"]:to["frame"] + 1] = True
     return on[:n]
 
 
